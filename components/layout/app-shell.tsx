@@ -1,0 +1,47 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { DashboardMe } from "@/lib/server/dashboard";
+import { ProjectSwitcher } from "./project-switcher";
+import { SignOutButton } from "./sign-out-button";
+
+export interface AppShellProps {
+  me: DashboardMe;
+  children: ReactNode;
+}
+
+/** The dashboard frame: navigation, the current project and its switcher, the user and sign-out. */
+export function AppShell({ me, children }: AppShellProps) {
+  const nav = [{ href: "/", label: "Overview" }];
+  if (me.isAdmin) {
+    nav.push({ href: "/admin/projects", label: "Projects" }, { href: "/admin/users", label: "Users" });
+  }
+  nav.push({ href: "/account", label: "Account" });
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
+          <Link href="/" className="text-lg font-semibold text-indigo-700 dark:text-indigo-300">
+            Iris
+          </Link>
+          <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
+            {nav.map((n) => (
+              <Link
+                key={n.href}
+                href={n.href}
+                className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800"
+              >
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+          <ProjectSwitcher current={me.project} projects={me.projects} />
+          <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="current-user">
+            {me.user.name}
+          </span>
+          <SignOutButton />
+        </div>
+      </header>
+      <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+    </div>
+  );
+}

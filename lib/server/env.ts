@@ -1,0 +1,97 @@
+import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// The only module that reads process.env. Every setting is documented in README.md.
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const schema = z.object({
+  IRIS_DATA_DIR: z.string().default("data"),
+  DATABASE_URL: z.string().optional(),
+  IRIS_PUBLIC_URL: z.url().optional(),
+  IRIS_REGION: z.string().min(1).default("RegionOne"),
+  IRIS_ADMIN_PASSWORD: z.string().optional(),
+  IRIS_TOKEN_TTL: z.coerce.number().int().min(60).max(31 * 24 * 3600).default(12 * 3600),
+  IRIS_SESSION_TTL: z.coerce.number().int().min(60).max(31 * 24 * 3600).default(12 * 3600),
+  IRIS_SIGNIN_MAX_FAILURES_PER_USER: z.coerce.number().int().min(1).default(5),
+  IRIS_SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  IRIS_SIGNIN_WINDOW: z.coerce.number().int().min(1).default(15 * 60),
+  IRIS_SIGNIN_LOCKOUT: z.coerce.number().int().min(1).default(15 * 60),
+  IRIS_TRUST_PROXY: bool.default(false),
+  IRIS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  AUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .map((i) => `${i.path.join(".")}: ${i.message}`)
+        .join("; ");
+      throw new Error(`Invalid configuration: ${problems}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+export function dataDir(): string {
+  const dir = path.resolve(env().IRIS_DATA_DIR);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function databaseProvider(): "postgresql" | "sqlite" {
+  const url = env().DATABASE_URL;
+  return url && /^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite";
+}
+
+export function sqliteUrl(): string {
+  const url = env().DATABASE_URL;
+  if (url?.startsWith("file:")) return url;
+  return `file:${path.join(dataDir(), "iris.db")}`;
+}
+
+/**
+ * The secret that signs dashboard sessions. From AUTH_SECRET/NEXTAUTH_SECRET, else generated
+ * once and kept in the data folder so sessions survive restarts.
+ */
+export function authSecret(): string {
+  const e = env();
+  const fromEnv = e.AUTH_SECRET ?? e.NEXTAUTH_SECRET;
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir(), "auth-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    const secret = crypto.randomBytes(32).toString("base64url");
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+      return secret;
+    } catch {
+      return fs.readFileSync(file, "utf8").trim(); // another process wrote it first
+    }
+  }
+}
+
+/**
+ * next-auth v4 reads its own variables. Without NEXTAUTH_URL it trusts the Host header only when
+ * AUTH_TRUST_HOST is set; Iris serves whatever address it is reached at, like the Image API.
+ */
+export function configureNextAuthEnv(): void {
+  const e = env();
+  if (e.IRIS_PUBLIC_URL && !process.env.NEXTAUTH_URL)
+    process.env.NEXTAUTH_URL = `${e.IRIS_PUBLIC_URL.replace(/\/$/, "")}/api/auth`;
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+}

@@ -1,0 +1,84 @@
+import "server-only";
+import { z } from "zod";
+import { forbidden, badRequest } from "../errors";
+import {
+  getRequestContext,
+  requireCaller,
+  requireProjectCaller,
+  type Caller,
+  type RequestContext,
+} from "../context";
+import { toErrorResponse, type ApiFamily } from "./errors";
+
+type RouteArgs = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export interface HandlerArgs<P, Q> {
+  req: Request;
+  ctx: RequestContext;
+  params: P;
+  query: Q;
+}
+
+interface RouteOptions<P extends z.ZodType, Q extends z.ZodType> {
+  family: ApiFamily;
+  params?: P;
+  query?: Q;
+  /** "none": anyone; "caller": any authenticated caller; "project": a project-scoped caller. */
+  auth?: "none" | "caller" | "project";
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A session cookie rides along with cross-site requests; a token header does not. For cookie
+ * callers, unsafe methods must come from our own origin.
+ */
+function assertSameOrigin(req: Request, ctx: RequestContext) {
+  if (ctx.caller?.via !== "session" || SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.get("origin");
+  const site = req.headers.get("sec-fetch-site");
+  if (origin ? origin === ctx.publicUrl || origin === new URL(req.url).origin : site !== "cross-site") return;
+  throw forbidden("Cross-site request refused: the dashboard's session can only be used from its own pages.");
+}
+
+/** Wraps a route handler: context, authentication, input parsing, error mapping, request id. */
+export function defineRoute<P extends z.ZodType = z.ZodType<Record<string, never>>, Q extends z.ZodType = z.ZodType<Record<string, never>>>(
+  opts: RouteOptions<P, Q>,
+  handler: (args: HandlerArgs<z.infer<P>, z.infer<Q>>) => Promise<Response> | Response,
+) {
+  return async (req: Request, route: RouteArgs): Promise<Response> => {
+    let ctx: RequestContext | undefined;
+    let res: Response;
+    try {
+      ctx = await getRequestContext(req);
+      if (opts.auth === "caller") requireCaller(ctx);
+      if (opts.auth === "project") requireProjectCaller(ctx);
+      assertSameOrigin(req, ctx);
+      const rawParams = (await route?.params) ?? {};
+      const params = opts.params ? opts.params.parse(rawParams) : rawParams;
+      const url = new URL(req.url);
+      const query = opts.query ? opts.query.parse(Object.fromEntries(url.searchParams)) : {};
+      res = await handler({ req, ctx, params: params as z.infer<P>, query: query as z.infer<Q> });
+    } catch (e) {
+      res = toErrorResponse(opts.family, e, ctx?.requestId ?? "unknown");
+    }
+    if (ctx) res.headers.set("x-openstack-request-id", ctx.requestId);
+    return res;
+  };
+}
+
+/** Parses a JSON body against a schema; malformed JSON is a 400 that says so. */
+export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  let data: unknown;
+  try {
+    const text = await req.text();
+    if (!text.trim()) throw badRequest("The request body is empty; a JSON document was expected.");
+    data = JSON.parse(text);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw badRequest(`Malformed JSON in request body: ${e.message}`);
+    throw e;
+  }
+  return schema.parse(data);
+}
+
+export type { Caller };

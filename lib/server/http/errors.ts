@@ -1,0 +1,54 @@
+import "server-only";
+import { ZodError } from "zod";
+import { isAppError } from "../errors";
+import { log } from "../log";
+import { STATUS, titleFor } from "./status";
+
+/** Which API answers: error bodies follow the shape each family of clients expects. */
+export type ApiFamily = "identity" | "image" | "app";
+
+/**
+ * Keystone's clients read {"error": {"code", "title", "message"}}; Glance's read
+ * {"code": "404 Not Found", "title", "message"} (webob's JSON error). The dashboard reads either.
+ */
+export function errorResponse(
+  family: ApiFamily,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  const title = titleFor(status);
+  const body =
+    family === "identity"
+      ? { error: { code: status, title, message } }
+      : { code: `${status} ${title}`, title, message };
+  return Response.json(body, { status, headers });
+}
+
+export function zodMessage(e: ZodError): string {
+  return e.issues
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+}
+
+/** Maps anything thrown by a handler to a response. Unknown errors are 500, logged, never leaked. */
+export function toErrorResponse(family: ApiFamily, e: unknown, requestId: string): Response {
+  if (isAppError(e)) {
+    const { status } = STATUS[e.kind];
+    return errorResponse(family, status, e.message, e.headers);
+  }
+  if (e instanceof ZodError) return errorResponse(family, 400, `Invalid input: ${zodMessage(e)}`);
+  const code = (e as { code?: unknown })?.code;
+  if (code === "P2025") return errorResponse(family, 404, "The resource could not be found.");
+  if (code === "P2002") return errorResponse(family, 409, "The resource already exists.");
+  log.error("unhandled error", {
+    requestId,
+    error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+    stack: e instanceof Error ? e.stack : undefined,
+  });
+  return errorResponse(
+    family,
+    500,
+    `An unexpected error occurred (request ${requestId}); the operator can find it in the log.`,
+  );
+}

@@ -1,0 +1,22 @@
+import type { ErrorKind } from "../errors";
+
+// The one status table: error kind → HTTP status and reason phrase.
+export const STATUS: Record<ErrorKind, { status: number; title: string }> = {
+  bad_request: { status: 400, title: "Bad Request" },
+  unauthorized: { status: 401, title: "Unauthorized" },
+  forbidden: { status: 403, title: "Forbidden" },
+  not_found: { status: 404, title: "Not Found" },
+  method_not_allowed: { status: 405, title: "Method Not Allowed" },
+  conflict: { status: 409, title: "Conflict" },
+  gone: { status: 410, title: "Gone" },
+  payload_too_large: { status: 413, title: "Request Entity Too Large" },
+  unsupported_media_type: { status: 415, title: "Unsupported Media Type" },
+  range_not_satisfiable: { status: 416, title: "Requested Range Not Satisfiable" },
+  too_many_requests: { status: 429, title: "Too Many Requests" },
+  service_unavailable: { status: 503, title: "Service Unavailable" },
+};
+
+export function titleFor(status: number): string {
+  for (const v of Object.values(STATUS)) if (v.status === status) return v.title;
+  return status >= 500 ? "Internal Server Error" : "Error";
+}
