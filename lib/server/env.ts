@@ -16,7 +16,7 @@ const schema = z.object({
   IRIS_PUBLIC_URL: z.url().optional(),
   IRIS_REGION: z.string().min(1).default("RegionOne"),
   IRIS_ADMIN_PASSWORD: z.string().optional(),
-  IRIS_TOKEN_TTL: z.coerce.number().int().min(60).max(31 * 24 * 3600).default(12 * 3600),
+  IRIS_TOKEN_TTL: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(12 * 3600),
   IRIS_SESSION_TTL: z.coerce.number().int().min(60).max(31 * 24 * 3600).default(12 * 3600),
   IRIS_SIGNIN_MAX_FAILURES_PER_USER: z.coerce.number().int().min(1).default(5),
   IRIS_SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),

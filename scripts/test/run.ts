@@ -1,0 +1,232 @@
+// Runs every suite and ends with one line: "N passed, N failed".
+//   static checks (lint, format, typecheck) → unit (vitest) → production build →
+//   for SQLite and for PostgreSQL: start Iris, then API + browser (Playwright) and the stock
+//   OpenStack clients (Python) against it.
+// IRIS_TEST_ONLY=lint,typecheck,unit,api,ui,clients and IRIS_TEST_DBS=sqlite,postgres narrow a run.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ensureBuild, root } from "../lib/ensure.mjs";
+import { freePort } from "../../e2e/support/server";
+
+interface Result {
+  suite: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  note?: string;
+}
+
+const results: Result[] = [];
+const only = new Set((process.env.IRIS_TEST_ONLY ?? "").split(",").filter(Boolean));
+const want = (s: string) => only.size === 0 || only.has(s);
+const dbs = (process.env.IRIS_TEST_DBS ?? "sqlite,postgres").split(",").filter(Boolean);
+const work = path.join(root, ".iris-test");
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+
+function banner(text: string) {
+  console.log(`\n━━━ ${text} ${"━".repeat(Math.max(0, 70 - text.length))}`);
+}
+
+function runCheck(suite: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  banner(suite);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const ok = r.status === 0;
+  results.push({ suite, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 });
+  return ok;
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return null;
+  }
+}
+
+function unitSuite() {
+  banner("unit (vitest)");
+  const out = path.join(work, "unit.json");
+  fs.rmSync(out, { force: true });
+  const r = spawnSync(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  const j = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+  if (!j) {
+    results.push({ suite: "unit", passed: 0, failed: 1, skipped: 0, note: `vitest exited ${r.status}` });
+    return;
+  }
+  const failed = j.numFailedTests + (r.status !== 0 && j.numFailedTests === 0 ? 1 : 0);
+  results.push({ suite: "unit", passed: j.numPassedTests, failed, skipped: j.numPendingTests + j.numTodoTests });
+}
+
+async function waitReady(url: string, child: ChildProcess, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Iris exited with code ${child.exitCode}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`Iris was not ready after ${seconds}s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+interface PwSpec {
+  tests: { projectName: string; status: "expected" | "unexpected" | "flaky" | "skipped" }[];
+}
+interface PwSuite {
+  specs?: PwSpec[];
+  suites?: PwSuite[];
+}
+
+function playwrightCounts(file: string, db: string): Result[] {
+  const j = readJson<{ suites: PwSuite[]; errors?: unknown[] }>(file);
+  if (!j) return [{ suite: `api+ui [${db}]`, passed: 0, failed: 1, skipped: 0, note: "no Playwright report" }];
+  const by = new Map<string, Result>();
+  const visit = (s: PwSuite) => {
+    for (const spec of s.specs ?? [])
+      for (const t of spec.tests) {
+        const r = by.get(t.projectName) ?? { suite: `${t.projectName} [${db}]`, passed: 0, failed: 0, skipped: 0 };
+        if (t.status === "expected" || t.status === "flaky") r.passed++;
+        else if (t.status === "skipped") r.skipped++;
+        else r.failed++;
+        by.set(t.projectName, r);
+      }
+    for (const c of s.suites ?? []) visit(c);
+  };
+  j.suites.forEach(visit);
+  const out = [...by.values()];
+  if (j.errors?.length) out.push({ suite: `playwright [${db}]`, passed: 0, failed: j.errors.length, skipped: 0, note: "errors outside tests" });
+  return out;
+}
+
+function startPostgres(dir: string, port: number): string {
+  const r = spawnSync("bash", [path.join(root, "scripts", "test", "pg.sh"), "start", dir, String(port)], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (r.status !== 0) throw new Error("PostgreSQL did not start (is the postgresql package installed?)");
+  const line = r.stdout.split("\n").find((l) => l.startsWith("DATABASE_URL="));
+  if (!line) throw new Error("pg.sh printed no DATABASE_URL");
+  return line.slice("DATABASE_URL=".length);
+}
+
+async function serverSuites(db: string) {
+  const dir = path.join(work, db);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const adminPassword = `adm-${crypto.randomBytes(9).toString("base64url")}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    IRIS_DATA_DIR: path.join(dir, "data"),
+    IRIS_ADMIN_PASSWORD: adminPassword,
+    AUTH_SECRET: crypto.randomBytes(24).toString("base64url"),
+    // Tests send X-Forwarded-For to stand for distinct clients (sign-in throttling per address).
+    IRIS_TRUST_PROXY: "1",
+    IRIS_LOG_LEVEL: "warn",
+  };
+  delete env.DATABASE_URL;
+  let pgDir: string | null = null;
+  if (db === "postgres") {
+    pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "iris-test-pg-"));
+    env.DATABASE_URL = startPostgres(pgDir, await freePort());
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = fs.openSync(path.join(dir, "server.log"), "w");
+  banner(`Iris on ${db} at ${url}`);
+  const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", log, log],
+  });
+  try {
+    await waitReady(url, server, 120);
+    const suiteEnv = { ...env, IRIS_URL: url };
+    const projects = ["api", "ui"].filter(want);
+    if (projects.length) {
+      banner(`${projects.join(" + ")} (Playwright) [${db}]`);
+      const report = path.join(dir, "playwright.json");
+      spawnSync(bin("playwright"), ["test", ...projects.map((p) => `--project=${p}`)], {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...suiteEnv, PW_JSON_OUTPUT: report, PW_OUTPUT_DIR: path.join(dir, "results") },
+      });
+      results.push(...playwrightCounts(report, db));
+    }
+    if (want("clients")) {
+      banner(`stock OpenStack clients [${db}]`);
+      const report = path.join(dir, "clients.json");
+      const r = spawnSync("/usr/bin/python3", [path.join(root, "e2e", "clients", "run.py"), report], {
+        cwd: root,
+        stdio: "inherit",
+        env: suiteEnv,
+      });
+      const j = readJson<{ passed: number; failed: number; skipped: number }>(report);
+      if (j) results.push({ suite: `clients [${db}]`, ...j, failed: j.failed + (r.status !== 0 && j.failed === 0 ? 1 : 0) });
+      else results.push({ suite: `clients [${db}]`, passed: 0, failed: 1, skipped: 0, note: `python exited ${r.status}` });
+    }
+  } catch (e) {
+    results.push({ suite: `server [${db}]`, passed: 0, failed: 1, skipped: 0, note: String(e instanceof Error ? e.message : e) });
+    console.error(fs.readFileSync(path.join(dir, "server.log"), "utf8").slice(-4000));
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    if (server.exitCode === null) server.kill("SIGKILL");
+    fs.closeSync(log);
+    if (pgDir) {
+      spawnSync("bash", [path.join(root, "scripts", "test", "pg.sh"), "stop", pgDir], { stdio: "inherit" });
+      fs.rmSync(pgDir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function main() {
+  fs.mkdirSync(work, { recursive: true });
+  if (want("lint")) {
+    runCheck("lint (eslint)", bin("eslint"), [".", "--max-warnings=0"]);
+    runCheck("format (prettier)", bin("prettier"), ["--check", "."]);
+  }
+  if (want("typecheck")) runCheck("typecheck (tsc)", bin("tsc"), ["--noEmit"]);
+  if (want("unit")) unitSuite();
+  if (["api", "ui", "clients"].some(want)) {
+    let built = true;
+    banner("production build");
+    try {
+      ensureBuild();
+    } catch (e) {
+      built = false;
+      results.push({ suite: "build", passed: 0, failed: 1, skipped: 0, note: String(e) });
+    }
+    if (built) for (const db of dbs) await serverSuites(db);
+  }
+
+  banner("summary");
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const r of results) {
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
+    const mark = r.failed ? "FAIL" : "ok  ";
+    console.log(`${mark} ${r.suite.padEnd(28)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed${r.skipped ? ` ${r.skipped} skipped` : ""}${r.note ? `  (${r.note})` : ""}`);
+  }
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+});
