@@ -10,6 +10,5 @@ export default defineConfig({
   engine: "js",
   schema: "prisma/sqlite",
   migrations: { path: "prisma/sqlite/migrations" },
-  adapter: async () =>
-    new PrismaBetterSQLite3({ url: `file:${path.join(dataDir, "iris.db")}` }),
+  adapter: async () => new PrismaBetterSQLite3({ url: `file:${path.join(dataDir, "iris.db")}` }),
 });

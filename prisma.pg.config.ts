@@ -35,7 +35,5 @@ export default defineConfig({
   schema: "prisma/postgres",
   migrations: { path: "prisma/postgres/migrations" },
   adapter: async () =>
-    new PrismaPg(
-      new pg.Pool({ connectionString: process.env.DATABASE_URL!, Client: NameAsTextClient }),
-    ),
+    new PrismaPg(new pg.Pool({ connectionString: process.env.DATABASE_URL!, Client: NameAsTextClient })),
 });

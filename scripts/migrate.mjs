@@ -29,7 +29,9 @@ export function migrate({ quiet = false } = {}) {
   }
   if (!quiet) {
     const applied = /The following migration\(s\) have been applied/.test(out);
-    process.stdout.write(`database ${pg ? "PostgreSQL" : "SQLite"}: ${applied ? "migrations applied" : "up to date"}\n`);
+    process.stdout.write(
+      `database ${pg ? "PostgreSQL" : "SQLite"}: ${applied ? "migrations applied" : "up to date"}\n`,
+    );
   }
 }
 

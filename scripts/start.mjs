@@ -19,10 +19,14 @@ const port = process.env.PORT ?? "3000";
 const host = process.env.HOST;
 const nextArgs = [args.has("--dev") ? "dev" : "start", "-p", port, ...(host ? ["-H", host] : [])];
 console.log(`Starting Iris on http://${host && host !== "0.0.0.0" ? host : "localhost"}:${port} …`);
-const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), ...nextArgs], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-});
+const child = spawn(
+  process.execPath,
+  [path.join(root, "node_modules", "next", "dist", "bin", "next"), ...nextArgs],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  },
+);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

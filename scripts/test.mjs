@@ -11,8 +11,12 @@ try {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "test", "run.ts"), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-});
+const r = spawnSync(
+  process.execPath,
+  ["--import", "tsx", path.join(root, "scripts", "test", "run.ts"), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 process.exit(r.status ?? 1);

@@ -8,7 +8,10 @@ export default async function OverviewPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Overview</h1>
-      <section aria-labelledby="project-heading" className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+      <section
+        aria-labelledby="project-heading"
+        className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
+      >
         <h2 id="project-heading" className="mb-2 text-lg font-medium">
           Current project
         </h2>
@@ -22,7 +25,9 @@ export default async function OverviewPage() {
             <dd>{me.roles.join(", ")}</dd>
           </dl>
         ) : (
-          <p className="text-sm">You have no role on any project yet. Ask an administrator to add you to one.</p>
+          <p className="text-sm">
+            You have no role on any project yet. Ask an administrator to add you to one.
+          </p>
         )}
       </section>
     </div>

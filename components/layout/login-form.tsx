@@ -27,9 +27,7 @@ export function LoginForm({ next }: LoginFormProps) {
     setPending(false);
     if (!res || res.error) {
       setError(
-        !res || res.error === "CredentialsSignin"
-          ? "The username or password is incorrect."
-          : res.error,
+        !res || res.error === "CredentialsSignin" ? "The username or password is incorrect." : res.error,
       );
       return;
     }
@@ -66,7 +64,10 @@ export function LoginForm({ next }: LoginFormProps) {
         />
       </div>
       {error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           {error}
         </p>
       )}

@@ -73,7 +73,9 @@ export class IdentityAdmin {
   }
 
   async roleId(name: string): Promise<string> {
-    const res = await this.request.get(`/identity/v3/roles?name=${encodeURIComponent(name)}`, { headers: this.h() });
+    const res = await this.request.get(`/identity/v3/roles?name=${encodeURIComponent(name)}`, {
+      headers: this.h(),
+    });
     expect(res.status()).toBe(200);
     const roles = (await res.json()).roles as { id: string; name: string }[];
     return roles.find((r) => r.name === name)!.id;

@@ -28,8 +28,18 @@ export async function startExtraServer(overrides: Record<string, string>): Promi
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...overrides }, stdio: ["ignore", "pipe", "pipe"] },
+    [
+      path.join("node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+    ],
+    {
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...overrides },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let out = "";
   child.stdout?.on("data", (d) => (out += d));

@@ -5,7 +5,10 @@ describe("authRequestSchema", () => {
   it("accepts the password method scoped by project name and domain", () => {
     const r = authRequestSchema.safeParse({
       auth: {
-        identity: { methods: ["password"], password: { user: { name: "u", domain: { name: "Default" }, password: "p" } } },
+        identity: {
+          methods: ["password"],
+          password: { user: { name: "u", domain: { name: "Default" }, password: "p" } },
+        },
         scope: { project: { name: "demo", domain: { id: "default" } } },
       },
     });
@@ -13,7 +16,10 @@ describe("authRequestSchema", () => {
   });
   it("accepts an explicitly unscoped request", () => {
     const r = authRequestSchema.safeParse({
-      auth: { identity: { methods: ["password"], password: { user: { id: "x", password: "p" } } }, scope: "unscoped" },
+      auth: {
+        identity: { methods: ["password"], password: { user: { id: "x", password: "p" } } },
+        scope: "unscoped",
+      },
     });
     expect(r.success).toBe(true);
   });

@@ -13,9 +13,7 @@ export const authRequestSchema = z.object({
   auth: z.object({
     identity: z.object({
       methods: z.array(z.string()).min(1, "identity.methods must name at least one method"),
-      password: z
-        .object({ user: namedRef.extend({ password: z.string().max(4096) }) })
-        .optional(),
+      password: z.object({ user: namedRef.extend({ password: z.string().max(4096) }) }).optional(),
       token: z.object({ id: z.string() }).optional(),
       application_credential: z
         .object({

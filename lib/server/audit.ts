@@ -13,7 +13,10 @@ export interface AuditInput {
 }
 
 /** Records who did what, when and from where. Never pass secrets in `detail`. */
-export async function audit(ctx: Pick<RequestContext, "requestId" | "remoteAddr" | "userAgent" | "caller">, e: AuditInput) {
+export async function audit(
+  ctx: Pick<RequestContext, "requestId" | "remoteAddr" | "userAgent" | "caller">,
+  e: AuditInput,
+) {
   try {
     await db.auditEvent.create({
       data: {

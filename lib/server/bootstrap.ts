@@ -43,7 +43,12 @@ export async function bootstrap(): Promise<void> {
     (await db.project.findUnique({ where: { domainId_name: { domainId: "default", name: "admin" } } })) ??
     (await tolerateDuplicate(() =>
       db.project.create({
-        data: { id: newHexId(), name: "admin", domainId: "default", description: "Bootstrap project for the cloud administrator" },
+        data: {
+          id: newHexId(),
+          name: "admin",
+          domainId: "default",
+          description: "Bootstrap project for the cloud administrator",
+        },
       }),
     ));
   if (!project) return;
@@ -68,7 +73,9 @@ export async function bootstrap(): Promise<void> {
     }),
   );
   if (configured) {
-    log.info("created the first administrator 'admin' in project 'admin' with the password from IRIS_ADMIN_PASSWORD");
+    log.info(
+      "created the first administrator 'admin' in project 'admin' with the password from IRIS_ADMIN_PASSWORD",
+    );
   } else {
     // Printed this once; it is stored only as an argon2id hash and never shown again.
     process.stdout.write(

@@ -46,8 +46,12 @@ export function publicUrlFor(req: Request): string {
   if (configured) return configured.replace(/\/$/, "");
   const url = new URL(req.url);
   const trust = env().IRIS_TRUST_PROXY;
-  const proto = (trust && req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim()) || url.protocol.replace(":", "");
-  const host = (trust && req.headers.get("x-forwarded-host")?.split(",")[0]?.trim()) || req.headers.get("host") || url.host;
+  const proto =
+    (trust && req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim()) || url.protocol.replace(":", "");
+  const host =
+    (trust && req.headers.get("x-forwarded-host")?.split(",")[0]?.trim()) ||
+    req.headers.get("host") ||
+    url.host;
   return `${proto}://${host}`;
 }
 

@@ -16,8 +16,7 @@ export interface DashboardMe {
 /** The signed-in user for a dashboard page, or a redirect to the sign-in page. */
 export async function requireDashboardUser(): Promise<DashboardMe> {
   const session = (await getServerSession(authOptions)) as
-    | ({ userId?: string; projectId?: string | null; pwdAt?: number } & object)
-    | null;
+    ({ userId?: string; projectId?: string | null; pwdAt?: number } & object) | null;
   if (!session?.userId) redirect("/login");
   const user = await db.user.findUnique({
     where: { id: session.userId },
@@ -25,7 +24,11 @@ export async function requireDashboardUser(): Promise<DashboardMe> {
       assignments: { include: { project: true, role: true }, orderBy: { project: { name: "asc" } } },
     },
   });
-  if (!user || !user.enabled || (session.pwdAt !== undefined && user.passwordChangedAt.getTime() > session.pwdAt))
+  if (
+    !user ||
+    !user.enabled ||
+    (session.pwdAt !== undefined && user.passwordChangedAt.getTime() > session.pwdAt)
+  )
     redirect("/api/auth/signout");
   const byProject = new Map<string, { id: string; name: string; roles: string[] }>();
   for (const a of user.assignments) {

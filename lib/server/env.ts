@@ -16,12 +16,30 @@ const schema = z.object({
   IRIS_PUBLIC_URL: z.url().optional(),
   IRIS_REGION: z.string().min(1).default("RegionOne"),
   IRIS_ADMIN_PASSWORD: z.string().optional(),
-  IRIS_TOKEN_TTL: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(12 * 3600),
-  IRIS_SESSION_TTL: z.coerce.number().int().min(60).max(31 * 24 * 3600).default(12 * 3600),
+  IRIS_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(31 * 24 * 3600)
+    .default(12 * 3600),
+  IRIS_SESSION_TTL: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(31 * 24 * 3600)
+    .default(12 * 3600),
   IRIS_SIGNIN_MAX_FAILURES_PER_USER: z.coerce.number().int().min(1).default(5),
   IRIS_SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
-  IRIS_SIGNIN_WINDOW: z.coerce.number().int().min(1).default(15 * 60),
-  IRIS_SIGNIN_LOCKOUT: z.coerce.number().int().min(1).default(15 * 60),
+  IRIS_SIGNIN_WINDOW: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
+  IRIS_SIGNIN_LOCKOUT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
   IRIS_TRUST_PROXY: bool.default(false),
   IRIS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   AUTH_SECRET: z.string().min(16).optional(),
@@ -36,9 +54,7 @@ export function env(): Env {
   if (!cached) {
     const parsed = schema.safeParse(process.env);
     if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((i) => `${i.path.join(".")}: ${i.message}`)
-        .join("; ");
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
       throw new Error(`Invalid configuration: ${problems}`);
     }
     cached = parsed.data;

@@ -48,7 +48,18 @@ export function ensureDependencies() {
   }
 }
 
-const SOURCES = ["app", "components", "lib", "public", "prisma", "instrumentation.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "prisma",
+  "instrumentation.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
 
 /** A hash of everything the production build depends on, to rebuild only when it changed. */
 export function sourceHash() {
@@ -71,7 +82,10 @@ export function sourceHash() {
 export function ensureBuild({ force = false } = {}) {
   const stamp = path.join(root, ".next", "iris-source-hash");
   const hash = sourceHash();
-  const current = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === hash;
+  const current =
+    fs.existsSync(path.join(root, ".next", "BUILD_ID")) &&
+    fs.existsSync(stamp) &&
+    fs.readFileSync(stamp, "utf8") === hash;
   if (current && !force) return false;
   console.log("Building Iris (next build)…");
   run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {

@@ -50,17 +50,31 @@ function unitSuite() {
   banner("unit (vitest)");
   const out = path.join(work, "unit.json");
   fs.rmSync(out, { force: true });
-  const r = spawnSync(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  const j = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+  const r = spawnSync(
+    bin("vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
+  const j = readJson<{
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  }>(out);
   if (!j) {
     results.push({ suite: "unit", passed: 0, failed: 1, skipped: 0, note: `vitest exited ${r.status}` });
     return;
   }
   const failed = j.numFailedTests + (r.status !== 0 && j.numFailedTests === 0 ? 1 : 0);
-  results.push({ suite: "unit", passed: j.numPassedTests, failed, skipped: j.numPendingTests + j.numTodoTests });
+  results.push({
+    suite: "unit",
+    passed: j.numPassedTests,
+    failed,
+    skipped: j.numPendingTests + j.numTodoTests,
+  });
 }
 
 async function waitReady(url: string, child: ChildProcess, seconds: number): Promise<void> {
@@ -88,12 +102,18 @@ interface PwSuite {
 
 function playwrightCounts(file: string, db: string): Result[] {
   const j = readJson<{ suites: PwSuite[]; errors?: unknown[] }>(file);
-  if (!j) return [{ suite: `api+ui [${db}]`, passed: 0, failed: 1, skipped: 0, note: "no Playwright report" }];
+  if (!j)
+    return [{ suite: `api+ui [${db}]`, passed: 0, failed: 1, skipped: 0, note: "no Playwright report" }];
   const by = new Map<string, Result>();
   const visit = (s: PwSuite) => {
     for (const spec of s.specs ?? [])
       for (const t of spec.tests) {
-        const r = by.get(t.projectName) ?? { suite: `${t.projectName} [${db}]`, passed: 0, failed: 0, skipped: 0 };
+        const r = by.get(t.projectName) ?? {
+          suite: `${t.projectName} [${db}]`,
+          passed: 0,
+          failed: 0,
+          skipped: 0,
+        };
         if (t.status === "expected" || t.status === "flaky") r.passed++;
         else if (t.status === "skipped") r.skipped++;
         else r.failed++;
@@ -103,7 +123,14 @@ function playwrightCounts(file: string, db: string): Result[] {
   };
   j.suites.forEach(visit);
   const out = [...by.values()];
-  if (j.errors?.length) out.push({ suite: `playwright [${db}]`, passed: 0, failed: j.errors.length, skipped: 0, note: "errors outside tests" });
+  if (j.errors?.length)
+    out.push({
+      suite: `playwright [${db}]`,
+      passed: 0,
+      failed: j.errors.length,
+      skipped: 0,
+      note: "errors outside tests",
+    });
   return out;
 }
 
@@ -144,11 +171,22 @@ async function serverSuites(db: string) {
   const url = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(dir, "server.log"), "w");
   banner(`Iris on ${db} at ${url}`);
-  const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env,
-    stdio: ["ignore", log, log],
-  });
+  const server = spawn(
+    process.execPath,
+    [
+      path.join(root, "node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+    ],
+    {
+      cwd: root,
+      env,
+      stdio: ["ignore", log, log],
+    },
+  );
   try {
     await waitReady(url, server, 120);
     const suiteEnv = { ...env, IRIS_URL: url };
@@ -172,11 +210,29 @@ async function serverSuites(db: string) {
         env: suiteEnv,
       });
       const j = readJson<{ passed: number; failed: number; skipped: number }>(report);
-      if (j) results.push({ suite: `clients [${db}]`, ...j, failed: j.failed + (r.status !== 0 && j.failed === 0 ? 1 : 0) });
-      else results.push({ suite: `clients [${db}]`, passed: 0, failed: 1, skipped: 0, note: `python exited ${r.status}` });
+      if (j)
+        results.push({
+          suite: `clients [${db}]`,
+          ...j,
+          failed: j.failed + (r.status !== 0 && j.failed === 0 ? 1 : 0),
+        });
+      else
+        results.push({
+          suite: `clients [${db}]`,
+          passed: 0,
+          failed: 1,
+          skipped: 0,
+          note: `python exited ${r.status}`,
+        });
     }
   } catch (e) {
-    results.push({ suite: `server [${db}]`, passed: 0, failed: 1, skipped: 0, note: String(e instanceof Error ? e.message : e) });
+    results.push({
+      suite: `server [${db}]`,
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      note: String(e instanceof Error ? e.message : e),
+    });
     console.error(fs.readFileSync(path.join(dir, "server.log"), "utf8").slice(-4000));
   } finally {
     server.kill("SIGTERM");
@@ -219,7 +275,9 @@ async function main() {
     failed += r.failed;
     skipped += r.skipped;
     const mark = r.failed ? "FAIL" : "ok  ";
-    console.log(`${mark} ${r.suite.padEnd(28)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed${r.skipped ? ` ${r.skipped} skipped` : ""}${r.note ? `  (${r.note})` : ""}`);
+    console.log(
+      `${mark} ${r.suite.padEnd(28)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed${r.skipped ? ` ${r.skipped} skipped` : ""}${r.note ? `  (${r.note})` : ""}`,
+    );
   }
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   process.exit(failed ? 1 : 0);

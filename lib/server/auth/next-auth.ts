@@ -60,12 +60,28 @@ export const authOptions: NextAuthOptions = {
         try {
           const user = await checkPassword(ref, password, address);
           await audit(
-            { ...ctx, caller: { via: "session", userId: user.id, userName: user.name, domainId: user.domainId, projectId: null, projectName: null, roles: [] } },
+            {
+              ...ctx,
+              caller: {
+                via: "session",
+                userId: user.id,
+                userName: user.name,
+                domainId: user.domainId,
+                projectId: null,
+                projectName: null,
+                roles: [],
+              },
+            },
             { action: "auth.sign_in", targetType: "user", targetId: user.id },
           );
           return { id: user.id, name: user.name, email: user.email };
         } catch (e) {
-          await audit(ctx, { action: "auth.sign_in", targetType: "user", outcome: "failure", detail: { login } });
+          await audit(ctx, {
+            action: "auth.sign_in",
+            targetType: "user",
+            outcome: "failure",
+            detail: { login },
+          });
           if (isAppError(e) && e.kind === "too_many_requests") throw new Error(e.message);
           if (isAppError(e) && e.kind === "unauthorized") return null;
           throw e;

@@ -8,7 +8,10 @@ import { env } from "../env";
  */
 export function addressFromForwardedFor(xff: string | null | undefined): string | null {
   if (!xff) return null;
-  const parts = xff.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = xff
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const ip = env().IRIS_TRUST_PROXY ? parts[0] : parts[parts.length - 1];
   return ip?.replace(/^::ffff:/, "") ?? null;
 }

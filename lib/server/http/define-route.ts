@@ -42,7 +42,10 @@ function assertSameOrigin(req: Request, ctx: RequestContext) {
 }
 
 /** Wraps a route handler: context, authentication, input parsing, error mapping, request id. */
-export function defineRoute<P extends z.ZodType = z.ZodType<Record<string, never>>, Q extends z.ZodType = z.ZodType<Record<string, never>>>(
+export function defineRoute<
+  P extends z.ZodType = z.ZodType<Record<string, never>>,
+  Q extends z.ZodType = z.ZodType<Record<string, never>>,
+>(
   opts: RouteOptions<P, Q>,
   handler: (args: HandlerArgs<z.infer<P>, z.infer<Q>>) => Promise<Response> | Response,
 ) {

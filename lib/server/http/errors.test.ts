@@ -11,7 +11,11 @@ describe("error bodies", () => {
   });
   it("image errors use Glance's shape", async () => {
     const res = errorResponse("image", 404, "No image found");
-    expect(await res.json()).toEqual({ code: "404 Not Found", title: "Not Found", message: "No image found" });
+    expect(await res.json()).toEqual({
+      code: "404 Not Found",
+      title: "Not Found",
+      message: "No image found",
+    });
   });
 });
 

@@ -26,9 +26,7 @@ export function errorResponse(
 }
 
 export function zodMessage(e: ZodError): string {
-  return e.issues
-    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
-    .join("; ");
+  return e.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
 /** Maps anything thrown by a handler to a response. Unknown errors are 500, logged, never leaked. */

@@ -40,21 +40,36 @@ export async function authenticate(
     } else if (method === "application_credential") {
       if (!identity.application_credential)
         throw badRequest("The application_credential method needs identity.application_credential.");
-      if (scope) throw badRequest("An application credential token is scoped to the credential's project; send no scope.");
+      if (scope)
+        throw badRequest(
+          "An application credential token is scoped to the credential's project; send no scope.",
+        );
       result = await issueAppCredentialToken(identity.application_credential, ctx.remoteAddr);
     } else if (method === "token") {
       if (!identity.token) throw badRequest("The token method needs identity.token.id.");
       result = await issueRescopedToken(identity.token.id, scopeReq);
     } else {
-      throw unauthorized(`Unsupported authentication method '${method}': use password, token or application_credential.`);
+      throw unauthorized(
+        `Unsupported authentication method '${method}': use password, token or application_credential.`,
+      );
     }
     await audit(
       { ...ctx, caller: callerOf(result.info) },
-      { action: "identity.token.issue", targetType: "token", targetId: result.info.auditId, detail: { method } },
+      {
+        action: "identity.token.issue",
+        targetType: "token",
+        targetId: result.info.auditId,
+        detail: { method },
+      },
     );
     return result;
   } catch (e) {
-    await audit(ctx, { action: "identity.token.issue", targetType: "token", outcome: "failure", detail: { method } });
+    await audit(ctx, {
+      action: "identity.token.issue",
+      targetType: "token",
+      outcome: "failure",
+      detail: { method },
+    });
     throw e;
   }
 }

@@ -12,6 +12,10 @@ describe("expandRoleNames", () => {
     expect(expandRoleNames(["reader"])).toEqual(["reader"]);
   });
   it("keeps custom roles and removes duplicates", () => {
-    expect(expandRoleNames(["member", "reader", "observer"]).sort()).toEqual(["member", "observer", "reader"]);
+    expect(expandRoleNames(["member", "reader", "observer"]).sort()).toEqual([
+      "member",
+      "observer",
+      "reader",
+    ]);
   });
 });

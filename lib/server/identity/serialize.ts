@@ -17,7 +17,13 @@ export function identityVersion(publicUrl: string) {
 
 function endpoint(service: string, iface: string, url: string) {
   const region = env().IRIS_REGION;
-  return { id: sha256Hex(`${service}:${iface}`).slice(0, 32), interface: iface, region, region_id: region, url };
+  return {
+    id: sha256Hex(`${service}:${iface}`).slice(0, 32),
+    interface: iface,
+    region,
+    region_id: region,
+    url,
+  };
 }
 
 /** The service catalog: identity at /identity and the Image API at /image, on every interface. */

@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import { db } from "../db";
 import { env } from "../env";
 import { unauthorized } from "../errors";
-import { newHexId, newSecret, sha256Hex } from "../ids";
+import { newSecret, sha256Hex } from "../ids";
 import { verifyPassword } from "../auth/passwords";
 import { assertNotThrottled, recordFailure, recordSuccess } from "../auth/throttle";
 import { effectiveRoles, withImplied, type RoleRef } from "./roles";
@@ -64,12 +64,20 @@ async function resolveScope(
     throw unauthorized(`You have no role on project '${label}', or it does not exist or is disabled.`);
   }
   return {
-    project: { id: project.id, name: project.name, domainId: project.domainId, domainName: project.domain.name },
+    project: {
+      id: project.id,
+      name: project.name,
+      domainId: project.domainId,
+      domainName: project.domain.name,
+    },
     roles,
   };
 }
 
-async function persist(info: Omit<ScopeInfo, "tokenId" | "auditId" | "issuedAt" | "expiresAt">, expiresCap?: Date | null) {
+async function persist(
+  info: Omit<ScopeInfo, "tokenId" | "auditId" | "issuedAt" | "expiresAt">,
+  expiresCap?: Date | null,
+) {
   const token = newSecret();
   const issuedAt = new Date();
   let expiresAt = new Date(issuedAt.getTime() + env().IRIS_TOKEN_TTL * 1000);
@@ -158,7 +166,12 @@ export async function issueAppCredentialToken(ref: AppCredentialAuth, address: s
   return persist(
     {
       methods: ["application_credential"],
-      user: { id: cred.user.id, name: cred.user.name, domainId: cred.user.domainId, domainName: cred.user.domain.name },
+      user: {
+        id: cred.user.id,
+        name: cred.user.name,
+        domainId: cred.user.domainId,
+        domainName: cred.user.domain.name,
+      },
       project: {
         id: cred.project.id,
         name: cred.project.name,
@@ -200,17 +213,25 @@ export async function validateToken(token: string): Promise<Validation> {
     include: {
       user: { include: { domain: true } },
       project: { include: { domain: true } },
-      applicationCredential: { include: { roles: { include: { role: { select: { id: true, name: true } } } } } },
+      applicationCredential: {
+        include: { roles: { include: { role: { select: { id: true, name: true } } } } },
+      },
     },
   });
   if (!row)
-    return { ok: false, reason: "The token is not recognised: get a new one (for example with `openstack token issue`)." };
+    return {
+      ok: false,
+      reason: "The token is not recognised: get a new one (for example with `openstack token issue`).",
+    };
   if (row.revokedAt) return { ok: false, reason: "The token has been revoked: get a new one." };
   if (row.expiresAt <= new Date())
     return { ok: false, reason: `The token expired at ${isoSeconds(row.expiresAt)}: get a new one.` };
   if (!row.user.enabled) return { ok: false, reason: "The token's user is disabled." };
   if (row.user.passwordChangedAt > row.issuedAt)
-    return { ok: false, reason: "The user's password has changed since the token was issued: get a new one." };
+    return {
+      ok: false,
+      reason: "The user's password has changed since the token was issued: get a new one.",
+    };
   let roles: RoleRef[] = [];
   let project: ScopeInfo["project"] = null;
   if (row.project) {
@@ -236,7 +257,12 @@ export async function validateToken(token: string): Promise<Validation> {
       methods: row.methods.split(",").filter(Boolean),
       issuedAt: row.issuedAt,
       expiresAt: row.expiresAt,
-      user: { id: row.user.id, name: row.user.name, domainId: row.user.domainId, domainName: row.user.domain.name },
+      user: {
+        id: row.user.id,
+        name: row.user.name,
+        domainId: row.user.domainId,
+        domainName: row.user.domain.name,
+      },
       project,
       roles,
       applicationCredential: row.applicationCredential

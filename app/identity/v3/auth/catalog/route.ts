@@ -5,5 +5,8 @@ export const dynamic = "force-dynamic";
 
 // GET /identity/v3/auth/catalog – the catalog for the caller's token
 export const GET = defineRoute({ family: "identity", auth: "project" }, ({ ctx }) =>
-  Response.json({ catalog: serviceCatalog(ctx.publicUrl), links: { self: `${ctx.publicUrl}/identity/v3/auth/catalog` } }),
+  Response.json({
+    catalog: serviceCatalog(ctx.publicUrl),
+    links: { self: `${ctx.publicUrl}/identity/v3/auth/catalog` },
+  }),
 );
