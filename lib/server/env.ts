@@ -42,6 +42,19 @@ const schema = z.object({
     .default(15 * 60),
   IRIS_TRUST_PROXY: bool.default(false),
   IRIS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Image API limits (Glance's names and defaults).
+  IRIS_LIMIT_PARAM_DEFAULT: z.coerce.number().int().min(1).default(25),
+  IRIS_API_LIMIT_MAX: z.coerce.number().int().min(1).default(1000),
+  IRIS_IMAGE_PROPERTY_QUOTA: z.coerce.number().int().min(0).default(128),
+  IRIS_IMAGE_TAG_QUOTA: z.coerce.number().int().min(0).default(128),
+  IRIS_IMAGE_MEMBER_QUOTA: z.coerce.number().int().min(0).default(128),
+  IRIS_HASHING_ALGORITHM: z.enum(["sha512", "sha384", "sha256", "sha1", "md5"]).default("sha512"),
+  IRIS_IMAGE_SIZE_CAP: z.coerce.number().int().min(0).default(1099511627776), // bytes, Glance's image_size_cap
+  // Default per-project quotas for projects without their own (-1 = unlimited).
+  IRIS_QUOTA_IMAGE_COUNT_TOTAL: z.coerce.number().int().min(-1).default(-1),
+  IRIS_QUOTA_IMAGE_COUNT_UPLOADING: z.coerce.number().int().min(-1).default(-1),
+  IRIS_QUOTA_IMAGE_SIZE_TOTAL: z.coerce.number().int().min(-1).default(-1), // MiB
+  IRIS_QUOTA_IMAGE_STAGE_TOTAL: z.coerce.number().int().min(-1).default(-1), // MiB
   AUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
 });

@@ -3,13 +3,11 @@
 //   for SQLite and for PostgreSQL: start Iris, then API + browser (Playwright) and the stock
 //   OpenStack clients (Python) against it.
 // IRIS_TEST_ONLY=lint,typecheck,unit,api,ui,clients and IRIS_TEST_DBS=sqlite,postgres narrow a run.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { ensureBuild, root } from "../lib/ensure.mjs";
-import { freePort } from "../../e2e/support/server";
+import { startIris, type IrisServer } from "./iris-server";
 
 interface Result {
   suite: string;
@@ -30,7 +28,7 @@ function banner(text: string) {
   console.log(`\n━━━ ${text} ${"━".repeat(Math.max(0, 70 - text.length))}`);
 }
 
-function runCheck(suite: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+function runCheck(suite: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
   banner(suite);
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   const ok = r.status === 0;
@@ -77,21 +75,6 @@ function unitSuite() {
   });
 }
 
-async function waitReady(url: string, child: ChildProcess, seconds: number): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Iris exited with code ${child.exitCode}`);
-    try {
-      const r = await fetch(`${url}/readyz`);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`Iris was not ready after ${seconds}s`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 interface PwSpec {
   tests: { projectName: string; status: "expected" | "unexpected" | "flaky" | "skipped" }[];
 }
@@ -134,65 +117,27 @@ function playwrightCounts(file: string, db: string): Result[] {
   return out;
 }
 
-function startPostgres(dir: string, port: number): string {
-  const r = spawnSync("bash", [path.join(root, "scripts", "test", "pg.sh"), "start", dir, String(port)], {
-    cwd: root,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  if (r.status !== 0) throw new Error("PostgreSQL did not start (is the postgresql package installed?)");
-  const line = r.stdout.split("\n").find((l) => l.startsWith("DATABASE_URL="));
-  if (!line) throw new Error("pg.sh printed no DATABASE_URL");
-  return line.slice("DATABASE_URL=".length);
-}
-
-async function serverSuites(db: string) {
+async function serverSuites(db: "sqlite" | "postgres") {
   const dir = path.join(work, db);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const adminPassword = `adm-${crypto.randomBytes(9).toString("base64url")}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NEXT_TELEMETRY_DISABLED: "1",
-    IRIS_DATA_DIR: path.join(dir, "data"),
-    IRIS_ADMIN_PASSWORD: adminPassword,
-    AUTH_SECRET: crypto.randomBytes(24).toString("base64url"),
-    // Tests send X-Forwarded-For to stand for distinct clients (sign-in throttling per address).
-    IRIS_TRUST_PROXY: "1",
-    IRIS_LOG_LEVEL: "warn",
-  };
-  delete env.DATABASE_URL;
-  let pgDir: string | null = null;
-  if (db === "postgres") {
-    pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "iris-test-pg-"));
-    env.DATABASE_URL = startPostgres(pgDir, await freePort());
-  }
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const log = fs.openSync(path.join(dir, "server.log"), "w");
-  banner(`Iris on ${db} at ${url}`);
-  const server = spawn(
-    process.execPath,
-    [
-      path.join(root, "node_modules", "next", "dist", "bin", "next"),
-      "start",
-      "-p",
-      String(port),
-      "-H",
-      "127.0.0.1",
-    ],
-    {
-      cwd: root,
-      env,
-      stdio: ["ignore", log, log],
-    },
-  );
+  let server: IrisServer;
+  banner(`Iris on ${db}`);
   try {
-    await waitReady(url, server, 120);
-    const suiteEnv = { ...env, IRIS_URL: url };
+    server = await startIris(db, dir);
+  } catch (e) {
+    results.push({
+      suite: `server [${db}]`,
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      note: String(e instanceof Error ? e.message : e),
+    });
+    return;
+  }
+  try {
+    const suiteEnv = { ...server.env, IRIS_URL: server.url };
     const projects = ["api", "ui"].filter(want);
     if (projects.length) {
-      banner(`${projects.join(" + ")} (Playwright) [${db}]`);
+      banner(`${projects.join(" + ")} (Playwright) [${db}] at ${server.url}`);
       const report = path.join(dir, "playwright.json");
       spawnSync(bin("playwright"), ["test", ...projects.map((p) => `--project=${p}`)], {
         cwd: root,
@@ -225,24 +170,8 @@ async function serverSuites(db: string) {
           note: `python exited ${r.status}`,
         });
     }
-  } catch (e) {
-    results.push({
-      suite: `server [${db}]`,
-      passed: 0,
-      failed: 1,
-      skipped: 0,
-      note: String(e instanceof Error ? e.message : e),
-    });
-    console.error(fs.readFileSync(path.join(dir, "server.log"), "utf8").slice(-4000));
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
-    if (server.exitCode === null) server.kill("SIGKILL");
-    fs.closeSync(log);
-    if (pgDir) {
-      spawnSync("bash", [path.join(root, "scripts", "test", "pg.sh"), "stop", pgDir], { stdio: "inherit" });
-      fs.rmSync(pgDir, { recursive: true, force: true });
-    }
+    await server.stop();
   }
 }
 
@@ -263,7 +192,7 @@ async function main() {
       built = false;
       results.push({ suite: "build", passed: 0, failed: 1, skipped: 0, note: String(e) });
     }
-    if (built) for (const db of dbs) await serverSuites(db);
+    if (built) for (const db of dbs) await serverSuites(db as "sqlite" | "postgres");
   }
 
   banner("summary");

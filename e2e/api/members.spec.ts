@@ -1,0 +1,264 @@
+import type { APIRequestContext } from "@playwright/test";
+import { expect, issueToken, randomName, test } from "../fixtures";
+import type { IdentityAdmin } from "../support/identity";
+
+// /v2/images/{id}/members: the owner shares, the member project's members decide.
+
+async function session(identity: IdentityAdmin, request: APIRequestContext, role = "member") {
+  const { project, user } = await identity.projectWithUser(role);
+  const { token } = await issueToken(request, user.name, user.password, project.name);
+  return { project, user, token, h: { "x-auth-token": token } };
+}
+
+async function sharedImage(request: APIRequestContext, h: Record<string, string>, visibility = "shared") {
+  const res = await request.post("/image/v2/images", {
+    headers: h,
+    data: { name: randomName("shared"), disk_format: "raw", container_format: "bare", visibility },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()) as { id: string };
+}
+
+const ids = async (request: APIRequestContext, h: Record<string, string>, qs = "") =>
+  (
+    (await (await request.get(`/image/v2/images?limit=1000${qs}`, { headers: h })).json()).images as {
+      id: string;
+    }[]
+  ).map((i) => i.id);
+
+test("POST/GET/PUT/DELETE /v2/images/{id}/members – share, approve, reject, change one's mind, unshare", async ({
+  request,
+  identity,
+}) => {
+  const owner = await session(identity, request);
+  const consumer = await session(identity, request);
+  const img = await sharedImage(request, owner.h);
+
+  const add = await request.post(`/image/v2/images/${img.id}/members`, {
+    headers: owner.h,
+    data: { member: consumer.project.id },
+  });
+  expect(add.status()).toBe(200);
+  expect(await add.json()).toMatchObject({
+    image_id: img.id,
+    member_id: consumer.project.id,
+    status: "pending",
+    schema: "/v2/schemas/member",
+  });
+
+  // Pending: reachable by id, absent from the default list, present with member_status=pending.
+  expect((await request.get(`/image/v2/images/${img.id}`, { headers: consumer.h })).status()).toBe(200);
+  expect(await ids(request, consumer.h)).not.toContain(img.id);
+  expect(await ids(request, consumer.h, "&visibility=shared&member_status=pending")).toContain(img.id);
+
+  // The owner may not decide for the member.
+  const ownerDecides = await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+    headers: owner.h,
+    data: { status: "accepted" },
+  });
+  expect(ownerDecides.status()).toBe(403);
+
+  const accept = await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+    headers: consumer.h,
+    data: { status: "accepted" },
+  });
+  expect(accept.status()).toBe(200);
+  expect((await accept.json()).status).toBe("accepted");
+  expect(await ids(request, consumer.h)).toContain(img.id);
+  expect(await ids(request, consumer.h, "&member_status=accepted&visibility=shared")).toContain(img.id);
+
+  // A member sees only its own entry; the owner sees all.
+  const third = await session(identity, request);
+  expect(
+    (
+      await request.post(`/image/v2/images/${img.id}/members`, {
+        headers: owner.h,
+        data: { member: third.project.id },
+      })
+    ).status(),
+  ).toBe(200);
+  const mine = await (
+    await request.get(`/image/v2/images/${img.id}/members`, { headers: consumer.h })
+  ).json();
+  expect(mine.members.map((m: { member_id: string }) => m.member_id)).toEqual([consumer.project.id]);
+  expect(mine.schema).toBe("/v2/schemas/members");
+  const all = await (await request.get(`/image/v2/images/${img.id}/members`, { headers: owner.h })).json();
+  expect(all.members.map((m: { member_id: string }) => m.member_id).sort()).toEqual(
+    [consumer.project.id, third.project.id].sort(),
+  );
+  // ...and a member cannot look at another member's entry.
+  expect(
+    (
+      await request.get(`/image/v2/images/${img.id}/members/${third.project.id}`, { headers: consumer.h })
+    ).status(),
+  ).toBe(404);
+
+  // Reject, then change one's mind.
+  const reject = await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+    headers: consumer.h,
+    data: { status: "rejected" },
+  });
+  expect(reject.status()).toBe(200);
+  expect(await ids(request, consumer.h)).not.toContain(img.id);
+  expect(await ids(request, consumer.h, "&visibility=shared&member_status=rejected")).toContain(img.id);
+  const again = await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+    headers: consumer.h,
+    data: { status: "accepted" },
+  });
+  expect((await again.json()).status).toBe("accepted");
+
+  // Members may not add or remove members.
+  expect(
+    (
+      await request.post(`/image/v2/images/${img.id}/members`, {
+        headers: consumer.h,
+        data: { member: randomName("p") },
+      })
+    ).status(),
+  ).toBe(403);
+  expect(
+    (
+      await request.delete(`/image/v2/images/${img.id}/members/${third.project.id}`, { headers: consumer.h })
+    ).status(),
+  ).toBe(403);
+
+  // Unshare: the image is gone for the consumer.
+  expect(
+    (
+      await request.delete(`/image/v2/images/${img.id}/members/${consumer.project.id}`, { headers: owner.h })
+    ).status(),
+  ).toBe(204);
+  expect((await request.get(`/image/v2/images/${img.id}`, { headers: consumer.h })).status()).toBe(404);
+  expect(
+    (
+      await request.get(`/image/v2/images/${img.id}/members/${consumer.project.id}`, { headers: owner.h })
+    ).status(),
+  ).toBe(404);
+});
+
+test("decisions are recorded with who made them", async ({ request, identity, adminToken }) => {
+  const owner = await session(identity, request);
+  const consumer = await session(identity, request);
+  const img = await sharedImage(request, owner.h);
+  await request.post(`/image/v2/images/${img.id}/members`, {
+    headers: owner.h,
+    data: { member: consumer.project.id },
+  });
+  await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+    headers: consumer.h,
+    data: { status: "accepted" },
+  });
+  const log = await (
+    await request.get(`/image/v2/audit-events?target_id=${img.id}&action=image.member`, {
+      headers: { "x-auth-token": adminToken },
+    })
+  ).json();
+  const decision = log.audit_events.find((e: { action: string }) => e.action === "image.member.update");
+  expect(decision).toMatchObject({ user_name: consumer.user.name, project_id: consumer.project.id });
+  expect(decision.detail).toMatchObject({
+    member_id: consumer.project.id,
+    status: "accepted",
+    previous: "pending",
+  });
+});
+
+test("POST /v2/images/{id}/members – only shared images have members (403), duplicates 409, bad bodies 400", async ({
+  request,
+  identity,
+}) => {
+  const owner = await session(identity, request);
+  const consumer = await session(identity, request);
+  for (const visibility of ["private", "public", "community"]) {
+    if (visibility === "public") continue; // members may not publicize; covered by the catalog suite
+    const img = await sharedImage(request, owner.h, visibility);
+    const res = await request.post(`/image/v2/images/${img.id}/members`, {
+      headers: owner.h,
+      data: { member: consumer.project.id },
+    });
+    expect(res.status(), visibility).toBe(403);
+    expect((await res.json()).message).toBe("Only shared images have members.");
+    expect((await request.get(`/image/v2/images/${img.id}/members`, { headers: owner.h })).status()).toBe(
+      403,
+    );
+  }
+  const img = await sharedImage(request, owner.h);
+  expect(
+    (
+      await request.post(`/image/v2/images/${img.id}/members`, {
+        headers: owner.h,
+        data: { member: consumer.project.id },
+      })
+    ).status(),
+  ).toBe(200);
+  const dup = await request.post(`/image/v2/images/${img.id}/members`, {
+    headers: owner.h,
+    data: { member: consumer.project.id },
+  });
+  expect(dup.status()).toBe(409);
+  const bad: [unknown, string][] = [
+    [{}, "Member to be added not specified"],
+    [{ member: "" }, "Member can't be empty"],
+    [[1], "Expected a member"],
+  ];
+  for (const [data, message] of bad) {
+    const res = await request.post(`/image/v2/images/${img.id}/members`, { headers: owner.h, data });
+    expect(res.status()).toBe(400);
+    expect((await res.json()).message).toContain(message);
+  }
+  const badStatus = await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+    headers: consumer.h,
+    data: { status: "maybe" },
+  });
+  expect(badStatus.status()).toBe(400);
+  expect(
+    (
+      await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+        headers: consumer.h,
+        data: {},
+      })
+    ).status(),
+  ).toBe(400);
+});
+
+test("member operations by an unrelated project are 404", async ({ request, identity }) => {
+  const owner = await session(identity, request);
+  const stranger = await session(identity, request);
+  const img = await sharedImage(request, owner.h);
+  expect((await request.get(`/image/v2/images/${img.id}/members`, { headers: stranger.h })).status()).toBe(
+    404,
+  );
+  expect(
+    (
+      await request.post(`/image/v2/images/${img.id}/members`, {
+        headers: stranger.h,
+        data: { member: stranger.project.id },
+      })
+    ).status(),
+  ).toBe(404);
+  expect(
+    (
+      await request.put(`/image/v2/images/${img.id}/members/${stranger.project.id}`, {
+        headers: stranger.h,
+        data: { status: "accepted" },
+      })
+    ).status(),
+  ).toBe(404);
+});
+
+test("a reader of the member project may not decide; a member may", async ({ request, identity }) => {
+  const owner = await session(identity, request);
+  const consumer = await session(identity, request);
+  const reader = await identity.createUser();
+  await identity.grant(consumer.project.id, reader.id, "reader");
+  const readerToken = (await issueToken(request, reader.name, reader.password, consumer.project.name)).token;
+  const img = await sharedImage(request, owner.h);
+  await request.post(`/image/v2/images/${img.id}/members`, {
+    headers: owner.h,
+    data: { member: consumer.project.id },
+  });
+  const res = await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+    headers: { "x-auth-token": readerToken },
+    data: { status: "accepted" },
+  });
+  expect(res.status()).toBe(403);
+});

@@ -1,0 +1,203 @@
+import "server-only";
+import { audit } from "../audit";
+import type { RequestContext } from "../context";
+import { db } from "../db";
+import { env } from "../env";
+import { AppError, badRequest, conflict, tooLarge, unsupportedMediaType } from "../errors";
+import { assertAllowed } from "../policy";
+import { quotaLimit, usage } from "../quotas";
+import { ParallelHasher } from "../stores/hasher";
+import { defaultStore } from "../stores";
+import type { StoreWriter } from "../stores/types";
+import { newUuid } from "../ids";
+import { log } from "../log";
+import { getVisibleImage, policyCaller, type ImageCaller } from "./access";
+import { missingFormats } from "./status";
+
+// PUT /v2/images/{id}/file: stream the body to the store while counting it and hashing it
+// (MD5 checksum and os_hash_value on worker threads), enforce quotas as bytes arrive, and move
+// the image queued → saving → active. Any failure puts the image back to queued with no data.
+
+export interface UploadInput {
+  contentType: string | null;
+  contentLength: string | null;
+  /** Glance's x-openstack-image-size header. */
+  declaredSize: string | null;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+function parseSize(v: string | null, what: string): bigint | null {
+  if (v === null || v === "") return null;
+  if (!/^\d+$/.test(v.trim())) throw badRequest(`${what} must be a non-negative integer number of bytes.`);
+  return BigInt(v.trim());
+}
+
+const MiB = 1024n * 1024n;
+
+export async function uploadImageData(
+  ctx: RequestContext,
+  caller: ImageCaller,
+  id: string,
+  input: UploadInput,
+): Promise<void> {
+  const mediaType = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/octet-stream")
+    throw unsupportedMediaType(
+      `Content-Type must be application/octet-stream; got '${input.contentType ?? "none"}'.`,
+    );
+  const declared = parseSize(input.declaredSize, "x-openstack-image-size");
+  const length = parseSize(input.contentLength, "Content-Length");
+  const expected = declared ?? length;
+
+  const { image, target } = await getVisibleImage(ctx, caller, id);
+  assertAllowed(
+    "upload_image",
+    policyCaller(caller),
+    target,
+    `Not allowed to upload image data for image ${image.id}`,
+  );
+  if (image.status !== "queued")
+    throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
+  const missing = missingFormats(image);
+  if (missing.length)
+    throw badRequest(
+      `${missing.length === 1 ? "Property" : "Properties"} ${missing.join(", ")} must be set prior to saving data.`,
+    );
+
+  // Quota and size cap: checked before from what the client announced, and again as bytes arrive.
+  const owner = image.owner ?? caller.projectId;
+  const cap = BigInt(env().IRIS_IMAGE_SIZE_CAP);
+  const limit = await quotaLimit(owner, "image_size_total");
+  const used = limit >= 0n ? (await usage(owner)).image_size_total : 0n;
+  const room = limit >= 0n ? limit - used : -1n;
+  const quotaMessage = () =>
+    `Image exceeds the storage quota: the project may store ${limit / MiB} MiB and stores ${(used + MiB - 1n) / MiB} MiB.`;
+  if (expected !== null && expected > cap)
+    throw tooLarge(`The incoming image is too large: ${expected} bytes is over the limit of ${cap}.`);
+  if (expected !== null && room >= 0n && expected > room) throw tooLarge(quotaMessage());
+
+  // queued → saving, compare-and-swap: of two concurrent uploads exactly one gets here.
+  const claimed = await db.image.updateMany({
+    where: { id: image.id, status: "queued", deleted: false },
+    data: { status: "saving" },
+  });
+  if (claimed.count === 0)
+    throw conflict(
+      "Image status transition from saving to saving is not allowed: another upload is in progress.",
+    );
+
+  const store = defaultStore();
+  const key = image.id;
+  let writer: StoreWriter | null = null;
+  const algo = env().IRIS_HASHING_ALGORITHM;
+  const hasher = new ParallelHasher(algo === "md5" ? ["md5"] : ["md5", algo]);
+  let size = 0n;
+  try {
+    writer = await store.begin(key);
+    if (input.body) {
+      const reader = input.body.getReader();
+      let slot = await hasher.acquire();
+      let fill = 0;
+      const flush = async () => {
+        if (fill === 0) return;
+        const chunk = slot.view.subarray(0, fill);
+        hasher.submit(slot.slot, fill);
+        await writer!.write(chunk);
+        slot = await hasher.acquire();
+        fill = 0;
+      };
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += BigInt(value.byteLength);
+        if (size > cap) throw tooLarge(`The incoming image is too large: more than ${cap} bytes.`);
+        if (room >= 0n && size > room) throw tooLarge(quotaMessage());
+        if (declared !== null && size > declared)
+          throw badRequest(`The body is larger than x-openstack-image-size (${declared} bytes).`);
+        let off = 0;
+        while (off < value.byteLength) {
+          const n = Math.min(value.byteLength - off, slot.view.byteLength - fill);
+          slot.view.set(value.subarray(off, off + n), fill);
+          fill += n;
+          off += n;
+          if (fill === slot.view.byteLength) await flush();
+        }
+      }
+      await flush();
+    }
+    if (declared !== null && size !== declared)
+      throw badRequest(`The body has ${size} bytes but x-openstack-image-size announced ${declared}.`);
+    if (length !== null && size < length)
+      throw new AppError("bad_request", `The body ended after ${size} of ${length} bytes.`);
+    const digests = await hasher.digests();
+    await writer.commit();
+    writer = null;
+    const done = await db.$transaction(async (tx) => {
+      const r = await tx.image.updateMany({
+        where: { id: image.id, status: "saving", deleted: false },
+        data: {
+          status: "active",
+          size,
+          checksum: digests.md5!,
+          osHashAlgo: algo,
+          osHashValue: digests[algo]!,
+        },
+      });
+      if (r.count === 0) return false;
+      await tx.imageLocation.upsert({
+        where: { imageId_store: { imageId: image.id, store: store.name } },
+        create: { id: newUuid(), imageId: image.id, store: store.name, key, size, status: "active" },
+        update: { key, size, status: "active" },
+      });
+      return true;
+    });
+    if (!done) {
+      // Deleted while we were writing: the data must not outlive the image (OSSA-2015-003).
+      await store.delete(key).catch(() => undefined);
+      throw new AppError(
+        "gone",
+        `Image ${image.id} could not be found after upload. The image may have been deleted during the upload.`,
+      );
+    }
+    await audit(ctx, {
+      action: "image.upload",
+      targetType: "image",
+      targetId: image.id,
+      detail: { size: size.toString(), store: store.name },
+    });
+  } catch (e) {
+    if (writer) await writer.abort();
+    await db.image.updateMany({
+      where: { id: image.id, status: "saving" },
+      data: { status: "queued", size: null, virtualSize: null },
+    });
+    if (!(e instanceof AppError)) {
+      log.warn("upload failed", {
+        imageId: image.id,
+        requestId: ctx.requestId,
+        error: String(e),
+        bytes: size.toString(),
+      });
+      await audit(ctx, {
+        action: "image.upload",
+        targetType: "image",
+        targetId: image.id,
+        outcome: "failure",
+        detail: { bytes: size.toString() },
+      });
+      throw badRequest(
+        `The upload was interrupted after ${size} bytes; the image is queued again and the upload can be retried.`,
+      );
+    }
+    await audit(ctx, {
+      action: "image.upload",
+      targetType: "image",
+      targetId: image.id,
+      outcome: "failure",
+      detail: { reason: e.message },
+    });
+    throw e;
+  } finally {
+    await hasher.close();
+  }
+}

@@ -1,0 +1,394 @@
+import { imageSchema, imagesSchema, memberSchema, membersSchema, type JsonSchema } from "@/lib/schemas/image";
+import { ACCEPT_PATCH } from "./images/patch";
+import { SORT_KEYS } from "@/lib/schemas/image";
+
+// The OpenAPI 3.1 document of the Image API, built from the same JSON schemas the routes validate
+// request bodies with and GET /v2/schemas serves.
+
+/** JSON Schema 2020-12 form: Glance's `name`, `links` and `is_base` become x- extensions. */
+function toOas(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(toOas);
+  if (!s || typeof s !== "object") return s;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
+    if (k === "name" || k === "links" || k === "is_base") out[`x-glance-${k}`] = v;
+    else if (k === "properties" && v && typeof v === "object")
+      out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, toOas(pv)]));
+    else out[k] = toOas(v);
+  }
+  return out;
+}
+
+const writable = (schema: typeof imageSchema): JsonSchema => ({
+  type: "object",
+  properties: Object.fromEntries(
+    Object.entries(schema.properties).filter(([, v]) => !(v as JsonSchema).readOnly),
+  ),
+  additionalProperties: { type: "string" },
+});
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ "application/json": { schema } });
+const err = (description: string) => ({ description, content: json(ref("Error")) });
+const imageIdParam = {
+  name: "image_id",
+  in: "path",
+  required: true,
+  schema: { type: "string", format: "uuid" },
+};
+const tagParam = { name: "tag", in: "path", required: true, schema: { type: "string", maxLength: 255 } };
+const common = {
+  "401": err("Missing, expired or revoked token; the body says which and how to get a new one."),
+};
+const notVisible = { "404": err("No such image, or one the caller may not see.") };
+
+function listParams() {
+  const q = (name: string, description: string, schema: unknown = { type: "string" }) => ({
+    name,
+    in: "query",
+    description,
+    schema,
+  });
+  return [
+    q("limit", "Page size (default 25, at most the configured maximum, 1000 by default).", {
+      type: "integer",
+      minimum: 0,
+    }),
+    q("marker", "The id of the last image of the previous page."),
+    q("name", 'Exact name, or `in:a,b,"c, d"`.'),
+    q("id", "Exact id, or `in:` list."),
+    q("status", "Exact status, or `in:` list."),
+    q("owner", "Owner project id."),
+    q("visibility", "public, private, shared, community or all.", {
+      enum: ["public", "private", "shared", "community", "all"],
+    }),
+    q("member_status", "For images shared with the caller: accepted (default), pending, rejected or all.", {
+      enum: ["accepted", "pending", "rejected", "all"],
+    }),
+    q("disk_format", "Exact disk format, or `in:` list."),
+    q("container_format", "Exact container format, or `in:` list."),
+    q("protected", "true or false.", { enum: ["true", "false"] }),
+    q("os_hidden", "true lists only hidden images; false (default) only visible ones.", {
+      enum: ["true", "false"],
+    }),
+    q("tag", "Repeatable; every tag must match.", { type: "array", items: { type: "string" } }),
+    q("size_min", "Minimum size in bytes.", { type: "integer" }),
+    q("size_max", "Maximum size in bytes.", { type: "integer" }),
+    q("created_at", "`gt:`, `gte:`, `lt:`, `lte:`, `eq:` or `neq:` and an ISO 8601 time."),
+    q("updated_at", "`gt:`, `gte:`, `lt:`, `lte:`, `eq:` or `neq:` and an ISO 8601 time."),
+    q("sort", `key:dir,… with keys ${SORT_KEYS.join(", ")}; dir asc or desc (default desc).`),
+    q("sort_key", "Classic syntax, repeatable.", { enum: [...SORT_KEYS] }),
+    q("sort_dir", "Classic syntax, repeatable.", { enum: ["asc", "desc"] }),
+  ];
+}
+
+export function imageOpenApi(publicUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Iris Image API (OpenStack Glance Image API v2)",
+      version: "2.7",
+      description:
+        "Glance's Image API v2 as Iris serves it. Authenticate with X-Auth-Token (or Authorization: Bearer) from the Identity API at /identity/v3. Paths in bodies (self, file, schema, first, next) are relative to the API root.",
+    },
+    servers: [{ url: `${publicUrl}/image`, description: "this Iris" }],
+    security: [{ token: [] }],
+    components: {
+      securitySchemes: {
+        token: { type: "apiKey", in: "header", name: "X-Auth-Token" },
+        bearer: { type: "http", scheme: "bearer" },
+      },
+      schemas: {
+        Image: toOas(imageSchema),
+        Images: toOas(imagesSchema),
+        ImageCreate: toOas(writable(imageSchema)),
+        Member: toOas(memberSchema),
+        Members: toOas(membersSchema),
+        PatchOperation: {
+          oneOf: [
+            {
+              description: "application/openstack-images-v2.1-json-patch",
+              type: "object",
+              required: ["op", "path"],
+              properties: { op: { enum: ["add", "remove", "replace"] }, path: { type: "string" }, value: {} },
+            },
+            {
+              description:
+                "application/openstack-images-v2.0-json-patch (draft 4): exactly one of add, remove, replace",
+              type: "object",
+              properties: {
+                add: { type: "string" },
+                remove: { type: "string" },
+                replace: { type: "string" },
+                value: {},
+              },
+            },
+          ],
+        },
+        Error: {
+          type: "object",
+          required: ["code", "title", "message"],
+          properties: {
+            code: { type: "string", examples: ["404 Not Found"] },
+            title: { type: "string" },
+            message: { type: "string" },
+          },
+        },
+        Usage: {
+          type: "object",
+          properties: {
+            usage: {
+              type: "object",
+              additionalProperties: {
+                type: "object",
+                properties: {
+                  limit: { type: "integer", description: "-1: unlimited; sizes in MiB" },
+                  usage: { type: "integer" },
+                },
+              },
+            },
+          },
+        },
+        Versions: {
+          type: "object",
+          properties: {
+            versions: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  id: { type: "string" },
+                  status: { enum: ["CURRENT", "SUPPORTED"] },
+                  links: { type: "array" },
+                },
+              },
+            },
+          },
+        },
+        AuditEvents: {
+          type: "object",
+          properties: {
+            audit_events: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  id: { type: "string" },
+                  created_at: { type: "string", format: "date-time" },
+                  action: { type: "string" },
+                  outcome: { enum: ["success", "failure"] },
+                  user_id: { type: ["string", "null"] },
+                  user_name: { type: ["string", "null"] },
+                  project_id: { type: ["string", "null"] },
+                  target_type: { type: "string" },
+                  target_id: { type: ["string", "null"] },
+                  request_id: { type: ["string", "null"] },
+                  remote_addr: { type: ["string", "null"] },
+                  detail: { type: "object" },
+                },
+              },
+            },
+            next: { type: "string" },
+          },
+        },
+      },
+    },
+    paths: {
+      "/": {
+        get: {
+          summary: "Versions (300 Multiple Choices)",
+          security: [],
+          responses: { "300": { description: "versions", content: json(ref("Versions")) } },
+        },
+      },
+      "/versions": {
+        get: {
+          summary: "Versions",
+          security: [],
+          responses: { "200": { description: "versions", content: json(ref("Versions")) } },
+        },
+      },
+      "/v2/images": {
+        get: {
+          summary: "List images",
+          parameters: listParams(),
+          responses: {
+            "200": { description: "a page of images", content: json(ref("Images")) },
+            "400": err("A bad filter, sort key or marker."),
+            ...common,
+          },
+        },
+        post: {
+          summary: "Create an image (status queued)",
+          requestBody: { required: true, content: json(ref("ImageCreate")) },
+          responses: {
+            "201": { description: "created; Location names it", content: json(ref("Image")) },
+            "400": err("Invalid value."),
+            "403": err("Read-only or reserved attribute, or not allowed by policy."),
+            "409": err("The id is taken (ids of deleted images are never reused)."),
+            "413": err("Image count, property or tag quota exceeded."),
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}": {
+        parameters: [imageIdParam],
+        get: {
+          summary: "Show an image",
+          responses: {
+            "200": { description: "the image", content: json(ref("Image")) },
+            ...notVisible,
+            ...common,
+          },
+        },
+        patch: {
+          summary: "Update an image with a JSON patch",
+          requestBody: {
+            required: true,
+            content: {
+              "application/openstack-images-v2.1-json-patch": {
+                schema: { type: "array", items: ref("PatchOperation") },
+              },
+              "application/openstack-images-v2.0-json-patch": {
+                schema: { type: "array", items: ref("PatchOperation") },
+              },
+            },
+          },
+          responses: {
+            "200": { description: "the updated image", content: json(ref("Image")) },
+            "400": err("Malformed patch or invalid value."),
+            "403": err("Read-only, reserved or core property removal, or not allowed."),
+            "409": err("Replace or remove of a custom property that does not exist."),
+            "413": err("Property or tag quota exceeded."),
+            "415": {
+              description: `Other media type; Accept-Patch: ${ACCEPT_PATCH}`,
+              content: json(ref("Error")),
+            },
+            ...notVisible,
+            ...common,
+          },
+        },
+        delete: {
+          summary: "Delete an image and its data",
+          responses: {
+            "204": { description: "deleted" },
+            "403": err("Protected, or not allowed."),
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}/tags/{tag}": {
+        parameters: [imageIdParam, tagParam],
+        put: {
+          summary: "Add a tag",
+          responses: {
+            "204": { description: "added" },
+            "400": err("Bad tag."),
+            "403": err("Not allowed."),
+            "413": err("Tag quota."),
+            ...notVisible,
+            ...common,
+          },
+        },
+        delete: {
+          summary: "Remove a tag",
+          responses: {
+            "204": { description: "removed" },
+            "403": err("Not allowed."),
+            "404": err("No such image or tag."),
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}/actions/deactivate": {
+        parameters: [imageIdParam],
+        post: {
+          summary: "Deactivate (active → deactivated)",
+          responses: {
+            "204": { description: "done" },
+            "403": err("Wrong status or not allowed."),
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}/actions/reactivate": {
+        parameters: [imageIdParam],
+        post: {
+          summary: "Reactivate (deactivated → active)",
+          responses: {
+            "204": { description: "done" },
+            "403": err("Wrong status or not allowed."),
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}/audit-events": {
+        parameters: [imageIdParam],
+        get: {
+          summary: "An image's history (Iris extension; owner project or admin)",
+          responses: {
+            "200": { description: "events, newest first", content: json(ref("AuditEvents")) },
+            "403": err("Not the owner."),
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
+      "/v2/schemas/image": {
+        get: {
+          summary: "Image schema",
+          responses: { "200": { description: "JSON schema", content: json({ type: "object" }) } },
+        },
+      },
+      "/v2/schemas/images": {
+        get: {
+          summary: "Images schema",
+          responses: { "200": { description: "JSON schema", content: json({ type: "object" }) } },
+        },
+      },
+      "/v2/schemas/member": {
+        get: {
+          summary: "Member schema",
+          responses: { "200": { description: "JSON schema", content: json({ type: "object" }) } },
+        },
+      },
+      "/v2/schemas/members": {
+        get: {
+          summary: "Members schema",
+          responses: { "200": { description: "JSON schema", content: json({ type: "object" }) } },
+        },
+      },
+      "/v2/info/usage": {
+        get: {
+          summary: "Quota limits and usage of the caller's project",
+          responses: { "200": { description: "usage", content: json(ref("Usage")) }, ...common },
+        },
+      },
+      "/v2/audit-events": {
+        get: {
+          summary: "The audit log (Iris extension; admins only)",
+          parameters: [
+            "action",
+            "target_type",
+            "target_id",
+            "project_id",
+            "user_id",
+            "outcome",
+            "since",
+            "until",
+            "limit",
+            "marker",
+          ].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+          responses: {
+            "200": { description: "events, newest first", content: json(ref("AuditEvents")) },
+            "403": err("Not an admin."),
+            ...common,
+          },
+        },
+      },
+    },
+  };
+}

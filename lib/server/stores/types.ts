@@ -1,0 +1,30 @@
+// Where image bytes live. Every store writes atomically (nothing half-written ever becomes an
+// image's data) and streams both ways; reads can start at an offset.
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive. */
+  end: number;
+}
+
+/** A write in progress: feed chunks in order, then commit or abort. */
+export interface StoreWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Makes the data visible under its key. */
+  commit(): Promise<void>;
+  /** Discards everything written; never throws. */
+  abort(): Promise<void>;
+}
+
+export interface ImageStore {
+  readonly name: string;
+  readonly type: "file" | "s3";
+  readonly description: string;
+  begin(key: string): Promise<StoreWriter>;
+  read(key: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>>;
+  delete(key: string): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  /** Throws when the store cannot be used (readiness). */
+  check(): Promise<void>;
+}
