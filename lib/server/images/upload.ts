@@ -90,40 +90,58 @@ export async function uploadImageData(
   const key = image.id;
   let writer: StoreWriter | null = null;
   const algo = env().IRIS_HASHING_ALGORITHM;
-  const hasher = new ParallelHasher(algo === "md5" ? ["md5"] : ["md5", algo]);
+  const hasher = new ParallelHasher(algo === "md5" ? ["md5"] : ["md5", algo], 2 * 1024 * 1024, 8);
   let size = 0n;
   try {
     writer = await store.begin(key);
     if (input.body) {
+      const w = writer;
       const reader = input.body.getReader();
+      // Disk writes overlap with receiving and hashing: a buffer goes back to the pool once both
+      // hash workers and its write are done with it.
+      const writes = new Set<Promise<void>>();
+      let writeError: unknown = null;
       let slot = await hasher.acquire();
       let fill = 0;
       const flush = async () => {
         if (fill === 0) return;
-        const chunk = slot.view.subarray(0, fill);
-        hasher.submit(slot.slot, fill);
-        await writer!.write(chunk);
+        const s = slot.slot;
+        hasher.submit(s, fill, 1);
+        const p: Promise<void> = w
+          .write(slot.view.subarray(0, fill))
+          .catch((e) => void (writeError ??= e))
+          .finally(() => {
+            hasher.done(s);
+            writes.delete(p);
+          });
+        writes.add(p);
         slot = await hasher.acquire();
         fill = 0;
+        if (writeError) throw writeError;
       };
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += BigInt(value.byteLength);
-        if (size > cap) throw tooLarge(`The incoming image is too large: more than ${cap} bytes.`);
-        if (room >= 0n && size > room) throw tooLarge(quotaMessage());
-        if (declared !== null && size > declared)
-          throw badRequest(`The body is larger than x-openstack-image-size (${declared} bytes).`);
-        let off = 0;
-        while (off < value.byteLength) {
-          const n = Math.min(value.byteLength - off, slot.view.byteLength - fill);
-          slot.view.set(value.subarray(off, off + n), fill);
-          fill += n;
-          off += n;
-          if (fill === slot.view.byteLength) await flush();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          size += BigInt(value.byteLength);
+          if (size > cap) throw tooLarge(`The incoming image is too large: more than ${cap} bytes.`);
+          if (room >= 0n && size > room) throw tooLarge(quotaMessage());
+          if (declared !== null && size > declared)
+            throw badRequest(`The body is larger than x-openstack-image-size (${declared} bytes).`);
+          let off = 0;
+          while (off < value.byteLength) {
+            const n = Math.min(value.byteLength - off, slot.view.byteLength - fill);
+            slot.view.set(value.subarray(off, off + n), fill);
+            fill += n;
+            off += n;
+            if (fill === slot.view.byteLength) await flush();
+          }
         }
+        await flush();
+      } finally {
+        await Promise.all([...writes]);
       }
-      await flush();
+      if (writeError) throw writeError;
     }
     if (declared !== null && size !== declared)
       throw badRequest(`The body has ${size} bytes but x-openstack-image-size announced ${declared}.`);

@@ -31,6 +31,7 @@ export class FilesystemStore implements ImageStore {
     const temp = path.join(this.directory, `.partial-${key}-${crypto.randomBytes(6).toString("hex")}`);
     const fh = await fsp.open(temp, "wx", 0o600);
     let closed = false;
+    let position = 0;
     const close = async () => {
       if (!closed) {
         closed = true;
@@ -38,10 +39,13 @@ export class FilesystemStore implements ImageStore {
       }
     };
     return {
+      // Positional writes: several may be in flight at once, each lands at its own offset.
       async write(chunk) {
+        const at = position;
+        position += chunk.byteLength;
         let off = 0;
         while (off < chunk.byteLength) {
-          const { bytesWritten } = await fh.write(chunk, off, chunk.byteLength - off);
+          const { bytesWritten } = await fh.write(chunk, off, chunk.byteLength - off, at + off);
           off += bytesWritten;
         }
       },

@@ -85,11 +85,19 @@ export class ParallelHasher {
     }
   }
 
-  /** Hash the first `length` bytes of an acquired buffer; it returns to the pool when done. */
-  submit(slot: number, length: number): void {
+  /**
+   * Hash the first `length` bytes of an acquired buffer. It returns to the pool when every worker
+   * is done with it and `holders` more calls to `release(slot)` were made (e.g. a disk write).
+   */
+  submit(slot: number, length: number, holders = 0): void {
     const s = this.slots[slot]!;
-    s.pending = this.workers.length;
+    s.pending = this.workers.length + holders;
     for (const w of this.workers) w.postMessage({ type: "chunk", buffer: s.buffer, length, slot });
+  }
+
+  /** One holder other than the hash workers is done with the buffer. */
+  done(slot: number): void {
+    this.release(slot);
   }
 
   /** Waits for every chunk, then returns the hex digests by algorithm. */

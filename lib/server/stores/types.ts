@@ -10,6 +10,7 @@ export interface ByteRange {
 
 /** A write in progress: feed chunks in order, then commit or abort. */
 export interface StoreWriter {
+  /** Queues a chunk after the previous ones; calls may overlap (the data lands in call order). */
   write(chunk: Uint8Array): Promise<void>;
   /** Makes the data visible under its key. */
   commit(): Promise<void>;
