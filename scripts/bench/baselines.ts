@@ -74,9 +74,15 @@ export async function downloadLimit(source: string): Promise<number> {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
   const t0 = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}/`);
-  let total = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) total += chunk.byteLength;
+  const total = await new Promise<number>((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port, path: "/" }, (res) => {
+        let n = 0;
+        res.on("data", (c: Buffer) => (n += c.byteLength));
+        res.on("end", () => resolve(n));
+      })
+      .on("error", reject);
+  });
   const seconds = (performance.now() - t0) / 1000;
   server.close();
   if (total !== size) throw new Error(`baseline download read ${total} of ${size} bytes`);

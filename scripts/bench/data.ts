@@ -3,6 +3,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
+import http from "node:http";
 import path from "node:path";
 import { startIris, type IrisServer } from "../test/iris-server";
 import { downloadLimit, uploadLimit } from "./baselines";
