@@ -1,5 +1,6 @@
 // `npm run bench` part 2: upload and download of a 1 GiB image on the filesystem store — MB/s and
 // the server's peak memory growth — beside bare-Node limits measured in the same run.
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
