@@ -1,6 +1,5 @@
 // `npm run bench` part 2: upload and download of a 1 GiB image on the filesystem store — MB/s and
 // the server's peak memory growth — beside bare-Node limits measured in the same run.
-import { spawnSync } from "node:child_process";
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
