@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { bootstrap } from "./bootstrap";
 import { log } from "./log";
+import { startSweeper } from "./images/sweep";
 
 export async function startServer(): Promise<void> {
   // The Prisma CLI applies migrations in a child process (scripts/migrate.mjs).
@@ -14,4 +15,5 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   await bootstrap();
+  startSweeper();
 }

@@ -13,6 +13,7 @@ import { newUuid } from "../ids";
 import { log } from "../log";
 import { getVisibleImage, policyCaller, type ImageCaller } from "./access";
 import { missingFormats } from "./status";
+import { UPLOAD_HEARTBEAT_MS } from "./sweep";
 
 // PUT /v2/images/{id}/file: stream the body to the store while counting it and hashing it
 // (MD5 checksum and os_hash_value on worker threads), enforce quotas as bytes arrive, and move
@@ -92,6 +93,12 @@ export async function uploadImageData(
   const algo = env().IRIS_HASHING_ALGORITHM;
   const hasher = new ParallelHasher(algo === "md5" ? ["md5"] : ["md5", algo], 2 * 1024 * 1024, 8);
   let size = 0n;
+  // While the bytes arrive, keep the image's heartbeat fresh so the crash sweep leaves it alone.
+  const heartbeat = setInterval(() => {
+    void db.image
+      .updateMany({ where: { id: image.id, status: "saving" }, data: { updatedAt: new Date() } })
+      .catch(() => undefined);
+  }, UPLOAD_HEARTBEAT_MS);
   try {
     writer = await store.begin(key);
     if (input.body) {
@@ -216,6 +223,7 @@ export async function uploadImageData(
     });
     throw e;
   } finally {
+    clearInterval(heartbeat);
     await hasher.close();
   }
 }
