@@ -22,6 +22,9 @@ const schema = z.object({
     .min(1)
     .max(31 * 24 * 3600)
     .default(12 * 3600),
+  // Validated tokens are cached this long in each process (0: never). Revocations made through
+  // this process take effect at once; those made through another instance within this time.
+  IRIS_TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   IRIS_SESSION_TTL: z.coerce
     .number()
     .int()

@@ -205,9 +205,32 @@ async function appCredRoles(cred: {
 
 export type Validation = { ok: true; info: ScopeInfo } | { ok: false; reason: string };
 
+// A short-lived cache of validated tokens: validation reads five tables, and every API request
+// carries a token. Any revocation or role change made through this process clears it.
+const CACHE_MAX = 10_000;
+const tokenCache = new Map<string, { info: ScopeInfo; until: number }>();
+
+export function invalidateTokenCache(): void {
+  tokenCache.clear();
+}
+
 /** Checks a token presented by a client; the reason says what to fix when it fails. */
 export async function validateToken(token: string): Promise<Validation> {
   if (!token || token.length > 512) return { ok: false, reason: "The token is not valid." };
+  const ttl = env().IRIS_TOKEN_CACHE_SECONDS * 1000;
+  const key = sha256Hex(token);
+  const now = Date.now();
+  const hit = ttl > 0 ? tokenCache.get(key) : undefined;
+  if (hit && hit.until > now && hit.info.expiresAt.getTime() > now) return { ok: true, info: hit.info };
+  const v = await validateUncached(token);
+  if (v.ok && ttl > 0) {
+    if (tokenCache.size >= CACHE_MAX) tokenCache.delete(tokenCache.keys().next().value!);
+    tokenCache.set(key, { info: v.info, until: now + ttl });
+  }
+  return v;
+}
+
+async function validateUncached(token: string): Promise<Validation> {
   const row = await db.token.findUnique({
     where: { id: sha256Hex(token) },
     include: {
@@ -277,19 +300,23 @@ export async function validateToken(token: string): Promise<Validation> {
 }
 
 export async function revokeToken(token: string): Promise<boolean> {
+  invalidateTokenCache();
   const r = await db.token.updateMany({
     where: { id: sha256Hex(token), revokedAt: null },
     data: { revokedAt: new Date() },
   });
+  invalidateTokenCache(); // again: a request may have cached it while the update ran
   return r.count > 0;
 }
 
 /** Ends every live token of a user (password change, user disabled). */
 export async function revokeUserTokens(userId: string, projectId?: string): Promise<number> {
+  invalidateTokenCache();
   const r = await db.token.updateMany({
     where: { userId, revokedAt: null, expiresAt: { gt: new Date() }, ...(projectId ? { projectId } : {}) },
     data: { revokedAt: new Date() },
   });
+  invalidateTokenCache();
   return r.count;
 }
 
