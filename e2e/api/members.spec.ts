@@ -107,7 +107,8 @@ test("POST/GET/PUT/DELETE /v2/images/{id}/members – share, approve, reject, ch
   });
   expect((await again.json()).status).toBe("accepted");
 
-  // Members may not add or remove members.
+  // Members may not add or remove members: their own entry is 403, another member's is not
+  // even visible to them (404), as in Glance.
   expect(
     (
       await request.post(`/image/v2/images/${img.id}/members`, {
@@ -118,9 +119,16 @@ test("POST/GET/PUT/DELETE /v2/images/{id}/members – share, approve, reject, ch
   ).toBe(403);
   expect(
     (
-      await request.delete(`/image/v2/images/${img.id}/members/${third.project.id}`, { headers: consumer.h })
+      await request.delete(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
+        headers: consumer.h,
+      })
     ).status(),
   ).toBe(403);
+  expect(
+    (
+      await request.delete(`/image/v2/images/${img.id}/members/${third.project.id}`, { headers: consumer.h })
+    ).status(),
+  ).toBe(404);
 
   // Unshare: the image is gone for the consumer.
   expect(

@@ -91,9 +91,12 @@ function whereClause(q: Builder, caller: ListCaller, lq: ListQuery, marker: Imag
       `EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.name = ${q.p(name)} AND p.value = ${q.p(value)})`,
     );
   if (!caller.admin) {
+    // Parameters are numbered in the order q.p() is called: build the text left to right.
+    const owner = q.p(caller.projectId);
+    const member = q.p(caller.projectId);
     const status = lq.memberStatus === "all" ? "" : ` AND m.status = ${q.p(lq.memberStatus)}`;
     and.push(
-      `(i.visibility IN ('public', 'community') OR i.owner = ${q.p(caller.projectId)} OR (i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = ${q.p(caller.projectId)} AND m.deleted = ${q.b(false)}${status})))`,
+      `(i.visibility IN ('public', 'community') OR i.owner = ${owner} OR (i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = ${member} AND m.deleted = ${q.b(false)}${status})))`,
     );
   }
   if (lq.visibility === undefined)
@@ -125,28 +128,27 @@ function afterMarker(q: Builder, lq: ListQuery, marker: ImageRecord): string {
         return marker.updatedAt;
     }
   };
+  // Placeholders are numbered in the order q.p() is called, so the text is built left to right
+  // and a value used twice gets two parameters.
+  const keys = lq.sort.map(({ key, dir }) => ({ key, dir, col: `i.${COLUMN[key]}`, v: value(key) }));
+  let bound = "";
+  const first = keys[0]!;
+  if (first.v !== null && !NULLABLE.has(first.key))
+    // A redundant bound on the first key lets the database seek in its index.
+    bound = `${first.col} ${first.dir === "asc" ? ">=" : "<="} ${markerParam(q, first.key, first.v)} AND `;
   const branches: string[] = [];
-  const equal: string[] = [];
-  for (const { key, dir } of lq.sort) {
-    const col = `i.${COLUMN[key]}`;
-    const v = value(key);
-    let after: string | null;
-    if (v === null) after = dir === "asc" ? `${col} IS NOT NULL` : null;
-    else if (dir === "asc") after = `${col} > ${markerParam(q, key, v)}`;
-    else
-      after = NULLABLE.has(key)
-        ? `(${col} < ${markerParam(q, key, v)} OR ${col} IS NULL)`
-        : `${col} < ${markerParam(q, key, v)}`;
-    if (after) branches.push(`(${[...equal, after].join(" AND ")})`);
-    equal.push(v === null ? `${col} IS NULL` : `${col} = ${markerParam(q, key, v)}`);
-  }
-  let cond = branches.length ? `(${branches.join(" OR ")})` : "1 = 0";
-  // A redundant bound on the first key lets the database seek in its index.
-  const first = lq.sort[0]!;
-  const fv = value(first.key);
-  if (fv !== null && !NULLABLE.has(first.key))
-    cond = `i.${COLUMN[first.key]} ${first.dir === "asc" ? ">=" : "<="} ${markerParam(q, first.key, fv)} AND ${cond}`;
-  return cond;
+  keys.forEach(({ key, dir, col, v }, i) => {
+    if (v === null && dir === "desc") return; // nothing sorts below NULL
+    const parts = keys
+      .slice(0, i)
+      .map((e) => (e.v === null ? `${e.col} IS NULL` : `${e.col} = ${markerParam(q, e.key, e.v)}`));
+    if (v === null) parts.push(`${col} IS NOT NULL`);
+    else if (dir === "asc") parts.push(`${col} > ${markerParam(q, key, v)}`);
+    else if (NULLABLE.has(key)) parts.push(`(${col} < ${markerParam(q, key, v)} OR ${col} IS NULL)`);
+    else parts.push(`${col} < ${markerParam(q, key, v)}`);
+    branches.push(`(${parts.join(" AND ")})`);
+  });
+  return `${bound}${branches.length ? `(${branches.join(" OR ")})` : "1 = 0"}`;
 }
 
 function orderBy(lq: ListQuery): string {

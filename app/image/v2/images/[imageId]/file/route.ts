@@ -1,5 +1,6 @@
 import { imageParamsSchema } from "@/lib/schemas/params";
 import { requireProjectCaller } from "@/lib/server/context";
+import { CONTENT_LENGTH_HEADER } from "@/lib/server/http/content-length";
 import { defineRoute } from "@/lib/server/http/define-route";
 import { downloadImageData } from "@/lib/server/images/download";
 import { uploadImageData } from "@/lib/server/images/upload";
@@ -36,10 +37,10 @@ export const GET = defineRoute(
     if (d.checksum) headers["Content-MD5"] = d.checksum;
     if (d.range) {
       headers["Content-Range"] = `bytes ${d.range.start}-${d.range.end}/${d.size}`;
-      headers["Content-Length"] = String(d.range.end - d.range.start + 1);
+      headers[CONTENT_LENGTH_HEADER] = String(d.range.end - d.range.start + 1);
       return new Response(d.stream, { status: 206, headers });
     }
-    headers["Content-Length"] = String(d.size);
+    headers[CONTENT_LENGTH_HEADER] = String(d.size);
     return new Response(d.stream, { status: 200, headers });
   },
 );
