@@ -139,7 +139,7 @@ test.describe("PUT /v2/images/{id}/file", () => {
         body: new Uint8Array([1, 2, 3]),
       });
       expect(res.status).toBe(415);
-      expect((await res.json()).message).toContain("application/octet-stream");
+      expect((await res.json()).error.message).toContain("application/octet-stream");
       const after = await (await request.get(`/image/v2/images/${img.id}`, { headers: s.h })).json();
       expect(after.status).toBe("queued");
     });
@@ -158,7 +158,7 @@ test.describe("PUT /v2/images/{id}/file", () => {
     const img = await createImage(request, s.token, { disk_format: null, container_format: null });
     const res = await put(request, s.token, img.id, Buffer.from("x"));
     expect(res.status()).toBe(400);
-    expect((await res.json()).message).toContain("disk_format, container_format must be set");
+    expect((await res.json()).error.message).toContain("disk_format, container_format must be set");
   });
 
   test("x-openstack-image-size that does not match is 400 and leaves the image queued and retryable", async ({
@@ -239,7 +239,7 @@ test.describe("PUT /v2/images/{id}/file", () => {
         data: crypto.randomBytes(2 * 1024 * 1024),
       });
       expect(declared.status()).toBe(413);
-      expect((await declared.json()).message).toContain("storage quota");
+      expect((await declared.json()).error.message).toContain("storage quota");
       // Chunked, so the server only finds out while streaming.
       const chunk = crypto.randomBytes(512 * 1024);
       const res = await fetch(url, {
@@ -373,7 +373,7 @@ test.describe("GET /v2/images/{id}/file", () => {
     ).toBe(204);
     const denied = await request.get(`/image/v2/images/${img.id}/file`, { headers: s.h });
     expect(denied.status()).toBe(403);
-    expect((await denied.json()).message).toContain("deactivated");
+    expect((await denied.json()).error.message).toContain("deactivated");
     const admin = await request.get(`/image/v2/images/${img.id}/file`, {
       headers: { "x-auth-token": adminToken },
     });

@@ -184,7 +184,7 @@ test("POST /v2/images/{id}/members – only shared images have members (403), du
       data: { member: consumer.project.id },
     });
     expect(res.status(), visibility).toBe(403);
-    expect((await res.json()).message).toBe("Only shared images have members.");
+    expect((await res.json()).error.message).toBe("Only shared images have members.");
     expect((await request.get(`/image/v2/images/${img.id}/members`, { headers: owner.h })).status()).toBe(
       403,
     );
@@ -211,7 +211,7 @@ test("POST /v2/images/{id}/members – only shared images have members (403), du
   for (const [data, message] of bad) {
     const res = await request.post(`/image/v2/images/${img.id}/members`, { headers: owner.h, data });
     expect(res.status()).toBe(400);
-    expect((await res.json()).message).toContain(message);
+    expect((await res.json()).error.message).toContain(message);
   }
   const badStatus = await request.put(`/image/v2/images/${img.id}/members/${consumer.project.id}`, {
     headers: consumer.h,

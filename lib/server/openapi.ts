@@ -127,11 +127,17 @@ export function imageOpenApi(publicUrl: string) {
         },
         Error: {
           type: "object",
-          required: ["code", "title", "message"],
+          required: ["error"],
           properties: {
-            code: { type: "string", examples: ["404 Not Found"] },
-            title: { type: "string" },
-            message: { type: "string" },
+            error: {
+              type: "object",
+              required: ["code", "title", "message"],
+              properties: {
+                code: { type: "integer", examples: [404] },
+                title: { type: "string", examples: ["Not Found"] },
+                message: { type: "string", description: "What went wrong, in plain words." },
+              },
+            },
           },
         },
         Usage: {

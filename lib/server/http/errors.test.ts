@@ -44,7 +44,7 @@ describe("toErrorResponse", () => {
     const res = toErrorResponse("image", new Error("secret internals"), "req-123");
     expect(res.status).toBe(500);
     const body = await res.json();
-    expect(body.message).toContain("req-123");
-    expect(body.message).not.toContain("secret internals");
+    expect(body.error.message).toContain("req-123");
+    expect(body.error.message).not.toContain("secret internals");
   });
 });

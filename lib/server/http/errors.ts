@@ -8,21 +8,17 @@ import { STATUS, titleFor } from "./status";
 export type ApiFamily = "identity" | "image" | "app";
 
 /**
- * Keystone's clients read {"error": {"code", "title", "message"}}; Glance's read
- * {"code": "404 Not Found", "title", "message"} (webob's JSON error). The dashboard reads either.
+ * One error body for every API: {"error": {"code", "title", "message"}}. Keystone's clients read it
+ * as is; python-glanceclient and openstacksdk take the "message" of each top-level object, so a
+ * nested object is what they can show (a flat body makes glanceclient fail on it).
  */
 export function errorResponse(
-  family: ApiFamily,
+  _family: ApiFamily,
   status: number,
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  const title = titleFor(status);
-  const body =
-    family === "identity"
-      ? { error: { code: status, title, message } }
-      : { code: `${status} ${title}`, title, message };
-  return Response.json(body, { status, headers });
+  return Response.json({ error: { code: status, title: titleFor(status), message } }, { status, headers });
 }
 
 export function zodMessage(e: ZodError): string {
