@@ -182,7 +182,12 @@ test("GET/HEAD/DELETE /auth/tokens – validate, check and revoke", async ({
 test("a missing or bad token is 401 with a body that says what to check and WWW-Authenticate", async ({
   request,
 }) => {
-  for (const headers of [{}, { "x-auth-token": "nonsense" }, { authorization: "Bearer nonsense" }]) {
+  const cases: Record<string, string>[] = [
+    {},
+    { "x-auth-token": "nonsense" },
+    { authorization: "Bearer nonsense" },
+  ];
+  for (const headers of cases) {
     const res = await request.get("/image/v2/images", { headers });
     expect(res.status()).toBe(401);
     expect(res.headers()["www-authenticate"]).toMatch(/^Keystone uri=".*\/identity\/v3"$/);

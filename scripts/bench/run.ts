@@ -16,7 +16,13 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
-async function token(url: string, user: string, password: string, project: string, retry = true): Promise<string> {
+async function token(
+  url: string,
+  user: string,
+  password: string,
+  project: string,
+  retry = true,
+): Promise<string> {
   // Seeding blocks this process's event loop for a minute (better-sqlite3 is synchronous), so a
   // kept-alive connection may have been closed by the server meanwhile: retry once on a socket error.
   const res = await fetch(`${url}/identity/v3/auth/tokens`, {
