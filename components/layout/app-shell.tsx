@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import type { DashboardMe } from "@/lib/server/dashboard";
 import { ProjectSwitcher } from "./project-switcher";
 import { SignOutButton } from "./sign-out-button";
+import { ThemeToggle } from "./theme-toggle";
 
 export interface AppShellProps {
   me: DashboardMe;
@@ -38,6 +39,7 @@ export function AppShell({ me, children }: AppShellProps) {
           <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="current-user">
             {me.user.name}
           </span>
+          <ThemeToggle />
           <SignOutButton />
         </div>
       </header>
