@@ -51,6 +51,7 @@ const schema = z.object({
   IRIS_IMAGE_PROPERTY_QUOTA: z.coerce.number().int().min(0).default(128),
   IRIS_IMAGE_TAG_QUOTA: z.coerce.number().int().min(0).default(128),
   IRIS_IMAGE_MEMBER_QUOTA: z.coerce.number().int().min(0).default(128),
+  IRIS_POLICY_FILE: z.string().optional(),
   IRIS_HASHING_ALGORITHM: z.enum(["sha512", "sha384", "sha256", "sha1", "md5"]).default("sha512"),
   IRIS_IMAGE_SIZE_CAP: z.coerce.number().int().min(0).default(1099511627776), // bytes, Glance's image_size_cap
   // Default per-project quotas for projects without their own (-1 = unlimited).
@@ -126,4 +127,9 @@ export function configureNextAuthEnv(): void {
   if (e.IRIS_PUBLIC_URL && !process.env.NEXTAUTH_URL)
     process.env.NEXTAUTH_URL = `${e.IRIS_PUBLIC_URL.replace(/\/$/, "")}/api/auth`;
   if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+}
+
+/** A file of policy rule overrides (JSON or oslo.policy-style YAML), if the operator set one. */
+export function policyFile(): string | undefined {
+  return env().IRIS_POLICY_FILE || undefined;
 }

@@ -1,40 +1,40 @@
 import "server-only";
+import fs from "node:fs";
+import { policyFile } from "../env";
 import { forbidden } from "../errors";
+import { DEFAULT_RULES } from "./defaults";
+import { parseOverrides, RuleSet, type Target } from "./rules";
 
-// Interim policy module (Glance's new default rules as functions) until the rule engine lands.
+// The one policy module: "may this caller do this to this image". Glance's default rules, merged
+// with an operator's overrides from IRIS_POLICY_FILE (JSON, or oslo.policy-style YAML lines).
 
 export type PolicyCaller = { projectId: string | null; roles: string[]; userId: string };
-export type PolicyTarget = Record<string, string | boolean | null | undefined>;
+export type PolicyTarget = Target;
 
-const has = (c: PolicyCaller, r: string) => c.roles.includes(r);
-const admin = (c: PolicyCaller) => has(c, "admin");
-const proj = (c: PolicyCaller, v: unknown) => !!c.projectId && c.projectId === v;
-const visibleKinds = (t: PolicyTarget) => ["community", "public", "shared"].includes(String(t.visibility));
+let ruleSet: RuleSet | undefined;
 
-const RULES: Record<string, (c: PolicyCaller, t: PolicyTarget) => boolean> = {
-  add_image: (c, t) => admin(c) || (has(c, "member") && proj(c, t.owner)),
-  delete_image: (c, t) => admin(c) || (has(c, "member") && proj(c, t.project_id)),
-  get_image: (c, t) =>
-    admin(c) || (has(c, "reader") && (proj(c, t.project_id) || proj(c, t.member_id) || visibleKinds(t))),
-  get_images: (c, t) => admin(c) || (has(c, "reader") && proj(c, t.project_id)),
-  modify_image: (c, t) => admin(c) || (has(c, "member") && proj(c, t.project_id)),
-  publicize_image: (c) => admin(c),
-  communitize_image: (c, t) => admin(c) || (has(c, "member") && proj(c, t.project_id)),
-  download_image: (c, t) =>
-    admin(c) || (has(c, "member") && (proj(c, t.project_id) || proj(c, t.member_id) || visibleKinds(t))),
-  upload_image: (c, t) => admin(c) || (has(c, "member") && proj(c, t.project_id)),
-  deactivate: (c, t) => admin(c) || (has(c, "member") && proj(c, t.project_id)),
-  reactivate: (c, t) => admin(c) || (has(c, "member") && proj(c, t.project_id)),
-  add_member: (c, t) => admin(c) || (has(c, "member") && proj(c, t.project_id)),
-  delete_member: (c, t) => admin(c) || (has(c, "member") && proj(c, t.project_id)),
-  get_member: (c, t) => admin(c) || (has(c, "reader") && (proj(c, t.project_id) || proj(c, t.member_id))),
-  get_members: (c, t) => admin(c) || (has(c, "reader") && (proj(c, t.project_id) || proj(c, t.member_id))),
-  modify_member: (c, t) => admin(c) || (has(c, "member") && proj(c, t.member_id)),
-};
+/** Loads the rules (defaults + `overrides`, or the file's); throws a clear error for a bad file. */
+export function loadPolicy(overrides?: Record<string, string>): RuleSet {
+  let extra = overrides;
+  if (!extra) {
+    const file = policyFile();
+    extra = file ? parseOverrides(fs.readFileSync(file, "utf8"), file) : {};
+  }
+  ruleSet = new RuleSet({ ...DEFAULT_RULES, ...extra });
+  return ruleSet;
+}
+
+export function resetPolicyCache(): void {
+  ruleSet = undefined;
+}
 
 export function can(action: string, caller: PolicyCaller, target: PolicyTarget = {}): boolean {
-  const rule = RULES[action];
-  return rule ? rule(caller, { project_id: caller.projectId, ...target }) : admin(caller);
+  const rules = ruleSet ?? loadPolicy();
+  return rules.check(
+    action,
+    { roles: caller.roles, project_id: caller.projectId, user_id: caller.userId },
+    { project_id: caller.projectId, ...target },
+  );
 }
 
 export function assertAllowed(
@@ -47,6 +47,7 @@ export function assertAllowed(
     throw forbidden(message ?? `You are not authorized to complete ${action} action.`);
 }
 
+/** The target Glance's rules are written against: project_id is the image's owner. */
 export function imageTarget(
   image: { owner: string | null; visibility: string },
   memberStatus?: string | null,
