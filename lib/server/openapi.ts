@@ -284,6 +284,126 @@ export function imageOpenApi(publicUrl: string) {
           },
         },
       },
+      "/v2/images/{image_id}/file": {
+        parameters: [imageIdParam],
+        put: {
+          summary: "Upload image data (streamed; size, MD5 checksum and os_hash_value computed on the way)",
+          parameters: [
+            {
+              name: "x-openstack-image-size",
+              in: "header",
+              schema: { type: "integer" },
+              description: "The size the body must have.",
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+          },
+          responses: {
+            "204": { description: "stored; the image is active" },
+            "400": err("Formats not set, size mismatch, or the body ended early; the image is queued again."),
+            "403": err("Not allowed."),
+            "409": err("The image is not queued (it has data, or another upload runs)."),
+            "410": err("The image was deleted during the upload."),
+            "413": err("Over the storage quota or the size cap."),
+            "415": err("The Content-Type is not application/octet-stream."),
+            ...notVisible,
+            ...common,
+          },
+        },
+        get: {
+          summary: "Download image data (Range supported)",
+          parameters: [
+            { name: "Range", in: "header", schema: { type: "string", examples: ["bytes=0-1023"] } },
+          ],
+          responses: {
+            "200": {
+              description: "the data, with Content-Length and Content-MD5",
+              content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+            },
+            "204": { description: "the image has no data" },
+            "206": { description: "the requested range, with Content-Range" },
+            "403": err("Deactivated (non-admins), or not allowed."),
+            "416": err("The range cannot be satisfied."),
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}/members": {
+        parameters: [imageIdParam],
+        get: {
+          summary: "List members (the owner sees all; a member project only itself)",
+          responses: {
+            "200": { description: "members", content: json(ref("Members")) },
+            "403": err("Not a shared image."),
+            ...notVisible,
+            ...common,
+          },
+        },
+        post: {
+          summary: "Share with a project (status pending)",
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["member"],
+              properties: { member: { type: "string" } },
+            }),
+          },
+          responses: {
+            "200": { description: "the member", content: json(ref("Member")) },
+            "400": err("No member given."),
+            "403": err("Not a shared image, or not the owner."),
+            "409": err("Already a member."),
+            "413": err("Member quota."),
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}/members/{member_id}": {
+        parameters: [
+          imageIdParam,
+          { name: "member_id", in: "path", required: true, schema: { type: "string" } },
+        ],
+        get: {
+          summary: "Show a member",
+          responses: {
+            "200": { description: "the member", content: json(ref("Member")) },
+            ...notVisible,
+            ...common,
+          },
+        },
+        put: {
+          summary: "The member project accepts, rejects or defers",
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["status"],
+              properties: { status: { enum: ["pending", "accepted", "rejected"] } },
+            }),
+          },
+          responses: {
+            "200": { description: "the member", content: json(ref("Member")) },
+            "400": err("Bad status."),
+            "403": err("Only the member project decides."),
+            ...notVisible,
+            ...common,
+          },
+        },
+        delete: {
+          summary: "Stop sharing with a project",
+          responses: {
+            "204": { description: "removed" },
+            "403": err("Only the owner removes members."),
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
       "/v2/images/{image_id}/tags/{tag}": {
         parameters: [imageIdParam, tagParam],
         put: {

@@ -54,7 +54,7 @@ export async function updateImage(
     const schema =
       imageSchema.properties[root as keyof typeof imageSchema.properties] ?? imageSchema.additionalProperties;
     const problem = validateValue(c.value, schema, root);
-    if (problem) throw badRequest(`Provided object does not match schema 'image': ${problem}`);
+    if (problem) throw badRequest(`Provided object does not match schema 'image': ${problem} (in '${root}')`);
   }
 
   const core: Record<string, unknown> = {};
