@@ -12,6 +12,8 @@ export interface Img {
   visibility: string;
   owner: string;
   tags: string[];
+  created_at: string;
+  updated_at: string;
   [k: string]: unknown;
 }
 
