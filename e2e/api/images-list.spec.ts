@@ -159,7 +159,7 @@ test("GET /v2/images – classic sort_key/sort_dir with two keys", async () => {
 });
 
 const FILTERS: [string, (i: Img) => boolean][] = [
-  ["name=img-007", (i) => i.name === "img-007"],
+  ["name=img-008", (i) => i.name === "img-008"],
   ['name=in:img-001,"img-002",img-003', (i) => ["img-001", "img-002", "img-003"].includes(i.name ?? "")],
   ["disk_format=qcow2", (i) => i.disk_format === "qcow2"],
   ["disk_format=in:vmdk,iso", (i) => ["vmdk", "iso"].includes(String(i.disk_format))],
