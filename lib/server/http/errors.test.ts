@@ -9,13 +9,9 @@ describe("error bodies", () => {
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: { code: 401, title: "Unauthorized", message: "no token" } });
   });
-  it("image errors use Glance's shape", async () => {
+  it("image errors use the same nested shape, which python-glanceclient can read", async () => {
     const res = errorResponse("image", 404, "No image found");
-    expect(await res.json()).toEqual({
-      code: "404 Not Found",
-      title: "Not Found",
-      message: "No image found",
-    });
+    expect(await res.json()).toEqual({ error: { code: 404, title: "Not Found", message: "No image found" } });
   });
 });
 
