@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { identityApi, type Project } from "@/lib/api/identity";
 import { useIdentityMutation, useProjects } from "@/lib/queries/identity";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { EmptyState, ErrorMessage, Loading, useToast } from "@/components/ui/feedback";
 import { Field } from "@/components/ui/field";
 import { Cell, Table } from "@/components/ui/table";
@@ -107,34 +107,19 @@ export function ProjectsAdmin() {
           </div>
         </form>
       </Dialog>
-      <Dialog
+      <ConfirmDialog
         open={deleting !== null}
         title={`Delete project ${deleting?.name ?? ""}?`}
-        onClose={() => setDeleting(null)}
+        confirmLabel="Delete project"
+        onCancel={() => setDeleting(null)}
+        onConfirm={async () => {
+          if (!deleting) return;
+          await remove.mutateAsync(deleting.id);
+          toast(`Project ${deleting.name} deleted.`);
+        }}
       >
-        <p className="mb-4 text-sm">
-          Its members lose their roles on it. Images it owns stay in the catalog.
-        </p>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setDeleting(null)}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            onClick={async () => {
-              if (!deleting) return;
-              try {
-                await remove.mutateAsync(deleting.id);
-                toast(`Project ${deleting.name} deleted.`);
-              } finally {
-                setDeleting(null);
-              }
-            }}
-          >
-            Delete project
-          </Button>
-        </div>
-      </Dialog>
+        Its members lose their roles on it. Images it owns stay in the catalog.
+      </ConfirmDialog>
     </div>
   );
 }

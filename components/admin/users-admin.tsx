@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { identityApi, type User } from "@/lib/api/identity";
 import { useIdentityMutation, useProjects, useRoles, useUsers } from "@/lib/queries/identity";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { EmptyState, ErrorMessage, Loading, useToast } from "@/components/ui/feedback";
 import { Field, SelectField } from "@/components/ui/field";
 import { Cell, Table } from "@/components/ui/table";
@@ -180,32 +180,19 @@ export function UsersAdmin() {
           </div>
         </form>
       </Dialog>
-      <Dialog
+      <ConfirmDialog
         open={deleting !== null}
         title={`Delete user ${deleting?.name ?? ""}?`}
-        onClose={() => setDeleting(null)}
+        confirmLabel="Delete user"
+        onCancel={() => setDeleting(null)}
+        onConfirm={async () => {
+          if (!deleting) return;
+          await remove.mutateAsync(deleting.id);
+          toast(`User ${deleting.name} deleted.`);
+        }}
       >
-        <p className="mb-4 text-sm">Their roles, tokens and application credentials go with them.</p>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setDeleting(null)}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            onClick={async () => {
-              if (!deleting) return;
-              try {
-                await remove.mutateAsync(deleting.id);
-                toast(`User ${deleting.name} deleted.`);
-              } finally {
-                setDeleting(null);
-              }
-            }}
-          >
-            Delete user
-          </Button>
-        </div>
-      </Dialog>
+        Their roles, tokens and application credentials go with them.
+      </ConfirmDialog>
     </div>
   );
 }

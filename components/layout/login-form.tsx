@@ -1,7 +1,6 @@
 "use client";
 
-import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
+import { signIn, useSession } from "next-auth/react";
 import { useState, useSyncExternalStore, type FormEvent } from "react";
 
 const noSubscribe = () => () => undefined;
@@ -12,7 +11,6 @@ export interface LoginFormProps {
 
 /** Credentials sign-in; the message never says whether the user exists. */
 export function LoginForm({ next }: LoginFormProps) {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   // Until React has hydrated the form, a click would submit it natively: keep it disabled.
@@ -21,30 +19,41 @@ export function LoginForm({ next }: LoginFormProps) {
     () => true,
     () => false,
   );
+  // next-auth sets its CSRF cookie on the first auth request; signing in while the session check
+  // of the page is still on its way can pair a token with the other request's cookie.
+  const { status } = useSession();
+  const ready = hydrated && status !== "loading";
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     setPending(true);
     setError(null);
-    const res = await signIn("credentials", {
+    const credentials = {
       redirect: false,
       username: String(form.get("username") ?? ""),
       password: String(form.get("password") ?? ""),
-    });
+    };
+    let res = await signIn("credentials", credentials);
+    // A refused CSRF token comes back as "ok" with ?csrf=true and no session: ask once more.
+    if (res?.ok && res.url?.includes("csrf=true")) res = await signIn("credentials", credentials);
     setPending(false);
+    if (res?.ok && res.url?.includes("csrf=true")) {
+      setError("The sign-in form expired. Reload the page and try again.");
+      return;
+    }
     if (!res || res.error) {
       setError(
         !res || res.error === "CredentialsSignin" ? "The username or password is incorrect." : res.error,
       );
       return;
     }
-    router.replace(next);
-    router.refresh();
+    // A full navigation: the first dashboard request carries the new session cookie for sure.
+    window.location.assign(next);
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate data-ready={hydrated}>
+    <form onSubmit={onSubmit} className="space-y-4" noValidate data-ready={ready}>
       <div>
         <label htmlFor="username" className="mb-1 block text-sm font-medium">
           Username or email
@@ -81,7 +90,7 @@ export function LoginForm({ next }: LoginFormProps) {
       )}
       <button
         type="submit"
-        disabled={pending || !hydrated}
+        disabled={pending || !ready}
         className="w-full rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 disabled:opacity-60"
       >
         {pending ? "Signing in…" : "Sign in"}

@@ -12,7 +12,7 @@ export interface ProjectSwitcherProps {
 
 /** Shows the current project and switches the session to another of the user's projects. */
 export function ProjectSwitcher({ current, projects }: ProjectSwitcherProps) {
-  const { update } = useSession();
+  const { update, status } = useSession();
   const router = useRouter();
   const queryClient = useQueryClient();
   const [pending, setPending] = useState(false);
@@ -26,7 +26,7 @@ export function ProjectSwitcher({ current, projects }: ProjectSwitcherProps) {
       <select
         aria-label="Current project"
         value={current?.id ?? ""}
-        disabled={pending}
+        disabled={pending || status === "loading"}
         onChange={async (e) => {
           setPending(true);
           await update({ projectId: e.target.value });

@@ -1,5 +1,5 @@
 import { ADMIN, expect, randomName, test } from "../fixtures";
-import { signIn } from "./helpers";
+import { gotoReady, signIn } from "./helpers";
 
 test("an admin creates a project and a user, gives the user a role, and the user signs in to it", async ({
   page,
@@ -94,4 +94,31 @@ test("an application credential's secret is shown once", async ({ page, identity
   await page.reload();
   await expect(page.getByRole("cell", { name, exact: true })).toBeVisible();
   expect(await page.content()).not.toContain(secret);
+});
+
+test("an admin disables and deletes a user and deletes a project, after confirming", async ({
+  page,
+  identity,
+}) => {
+  const project = await identity.createProject();
+  const user = await identity.createUser();
+  await signIn(page, ADMIN.name, ADMIN.password);
+  await gotoReady(page, "/admin/users");
+  await page.getByLabel("Search users").fill(user.name);
+  await page.getByRole("button", { name: `Disable user ${user.name}` }).click();
+  await expect(page.getByRole("button", { name: `Enable user ${user.name}` })).toBeVisible();
+  await page.getByRole("button", { name: `Delete user ${user.name}` }).click();
+  const confirmUser = page.getByRole("dialog", { name: `Delete user ${user.name}?` });
+  await confirmUser.getByRole("button", { name: "Delete user" }).click();
+  await expect(page.getByRole("cell", { name: user.name, exact: true })).toHaveCount(0);
+
+  await gotoReady(page, "/admin/projects");
+  await page.getByLabel("Search projects").fill(project.name);
+  await page.getByRole("button", { name: `Delete project ${project.name}` }).click();
+  const confirmProject = page.getByRole("dialog", { name: `Delete project ${project.name}?` });
+  await confirmProject.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("link", { name: project.name })).toBeVisible();
+  await page.getByRole("button", { name: `Delete project ${project.name}` }).click();
+  await confirmProject.getByRole("button", { name: "Delete project" }).click();
+  await expect(page.getByRole("link", { name: project.name })).toHaveCount(0);
 });
