@@ -4,7 +4,7 @@ import { badRequest, forbidden } from "../errors";
 import { can, imageTarget } from "../policy";
 import { canSee, isAdmin, loadImage, membershipOf, policyCaller, type ImageCaller } from "./access";
 import { parseListQuery } from "./list-query";
-import { memberStatuses, selectImagePage } from "./list-sql";
+import { selectImagePage } from "./list-sql";
 import { serializeImage } from "./serialize";
 import type { ImageRecord } from "./types";
 
@@ -28,12 +28,10 @@ export async function listImages(caller: ImageCaller, params: URLSearchParams): 
     if (!marker || marker.deleted || !canSee(caller, marker, member))
       throw badRequest(`No image found with ID ${q.marker}`);
   }
-  const rows = await selectImagePage({ projectId: caller.projectId, admin: isAdmin(caller) }, q, marker);
+  const page = await selectImagePage({ projectId: caller.projectId, admin: isAdmin(caller) }, q, marker);
+  const rows = page.images;
   // Glance checks get_image per image; a page may be shorter than limit, yet `next` follows the DB page.
-  const shared = isAdmin(caller)
-    ? []
-    : rows.filter((r) => r.visibility === "shared" && r.owner !== caller.projectId).map((r) => r.id);
-  const memberStatus = await memberStatuses(caller.projectId, shared);
+  const memberStatus = page.memberStatus;
   const images = rows.filter((r) =>
     can(
       "get_image",
