@@ -20,6 +20,8 @@ export async function freePort(): Promise<number> {
 export interface ExtraServer {
   url: string;
   stop(): Promise<void>;
+  /** kill -9: the process dies at once, as in a crash. */
+  kill(): void;
   output(): string;
 }
 
@@ -62,6 +64,7 @@ export async function startExtraServer(overrides: Record<string, string>): Promi
   return {
     url,
     output: () => out,
+    kill: () => void child.kill("SIGKILL"),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

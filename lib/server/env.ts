@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { S3StoreConfig } from "./stores/s3";
 
 // The only module that reads process.env. Every setting is documented in README.md.
 
@@ -54,11 +55,22 @@ const schema = z.object({
   IRIS_POLICY_FILE: z.string().optional(),
   IRIS_HASHING_ALGORITHM: z.enum(["sha512", "sha384", "sha256", "sha1", "md5"]).default("sha512"),
   IRIS_IMAGE_SIZE_CAP: z.coerce.number().int().min(0).default(1099511627776), // bytes, Glance's image_size_cap
+  // Resumable (tus) uploads: how long an unfinished upload is kept, and the largest PATCH body
+  // that carries an Upload-Checksum (it is held in memory until the checksum is verified).
+  // Crash recovery: a write without a heartbeat for this long is taken back; the sweep runs this often.
+  IRIS_UPLOAD_STALE_SECONDS: z.coerce.number().int().min(3).default(90),
+  IRIS_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  IRIS_TUS_EXPIRATION_HOURS: z.coerce.number().min(0.001).default(24),
+  IRIS_TUS_CHECKSUM_MAX_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(64),
   // Default per-project quotas for projects without their own (-1 = unlimited).
   IRIS_QUOTA_IMAGE_COUNT_TOTAL: z.coerce.number().int().min(-1).default(-1),
   IRIS_QUOTA_IMAGE_COUNT_UPLOADING: z.coerce.number().int().min(-1).default(-1),
   IRIS_QUOTA_IMAGE_SIZE_TOTAL: z.coerce.number().int().min(-1).default(-1), // MiB
   IRIS_QUOTA_IMAGE_STAGE_TOTAL: z.coerce.number().int().min(-1).default(-1), // MiB
+  // Stores (Glance multi-store): "name:type,…" with type file or s3; each store's settings are
+  // IRIS_STORE_<NAME>_<SETTING> (see storeSettings).
+  IRIS_STORES: z.string().default("file:file"),
+  IRIS_DEFAULT_STORE: z.string().optional(),
   AUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
 });
@@ -132,4 +144,83 @@ export function configureNextAuthEnv(): void {
 /** A file of policy rule overrides (JSON or oslo.policy-style YAML), if the operator set one. */
 export function policyFile(): string | undefined {
   return env().IRIS_POLICY_FILE || undefined;
+}
+
+export type StoreSetting =
+  | { name: string; type: "file"; description: string; directory: string }
+  | ({ name: string; type: "s3"; description: string } & S3StoreConfig);
+
+const STORE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+const MiB = 1024 * 1024;
+
+/** The variable prefix of one store's settings: IRIS_STORE_<NAME>_ with - as _. */
+export function storeVariablePrefix(name: string): string {
+  return `IRIS_STORE_${name.toUpperCase().replace(/-/g, "_")}_`;
+}
+
+/**
+ * The configured stores and the default one. The default configuration is one filesystem store
+ * named "file" in the data folder's images/ directory.
+ */
+export function storeSettings(): { stores: StoreSetting[]; defaultStore: string } {
+  const e = env();
+  const stores: StoreSetting[] = [];
+  for (const entry of e.IRIS_STORES.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [name = "", type = ""] = entry.split(":").map((s) => s.trim());
+    if (!STORE_NAME.test(name))
+      throw new Error(
+        `Invalid configuration: IRIS_STORES: '${name}' is not a store name (a-z, 0-9, _ and -).`,
+      );
+    if (stores.some((s) => s.name === name))
+      throw new Error(`Invalid configuration: IRIS_STORES: store '${name}' is listed twice.`);
+    const prefix = storeVariablePrefix(name);
+    const get = (key: string): string | undefined => {
+      const v = process.env[prefix + key];
+      return v === undefined || v === "" ? undefined : v;
+    };
+    if (type === "file") {
+      stores.push({
+        name,
+        type,
+        description: get("DESCRIPTION") ?? "Filesystem store",
+        directory: path.resolve(
+          get("DIR") ?? path.join(e.IRIS_DATA_DIR, name === "file" ? "images" : `images-${name}`),
+        ),
+      });
+    } else if (type === "s3") {
+      const bucket = get("BUCKET");
+      if (!bucket)
+        throw new Error(`Invalid configuration: ${prefix}BUCKET is required for the S3 store '${name}'.`);
+      const partMiB = Number(get("PART_SIZE") ?? "16");
+      if (!Number.isInteger(partMiB) || partMiB < 5 || partMiB > 5120)
+        throw new Error(
+          `Invalid configuration: ${prefix}PART_SIZE must be a whole number of MiB from 5 to 5120.`,
+        );
+      const pathStyle = get("PATH_STYLE") ?? "true";
+      stores.push({
+        name,
+        type,
+        description: get("DESCRIPTION") ?? "S3 object store",
+        endpoint: get("ENDPOINT"),
+        region: get("REGION") ?? "us-east-1",
+        bucket,
+        accessKeyId: get("ACCESS_KEY"),
+        secretAccessKey: get("SECRET_KEY"),
+        forcePathStyle: ["1", "true", "yes", "on"].includes(pathStyle.toLowerCase()),
+        partSize: partMiB * MiB,
+        prefix: get("PREFIX") ?? "",
+      });
+    } else {
+      throw new Error(
+        `Invalid configuration: IRIS_STORES: store '${name}' has type '${type}'; use file or s3.`,
+      );
+    }
+  }
+  if (stores.length === 0) throw new Error("Invalid configuration: IRIS_STORES names no store.");
+  const defaultStore = e.IRIS_DEFAULT_STORE ?? stores[0]!.name;
+  if (!stores.some((s) => s.name === defaultStore))
+    throw new Error(`Invalid configuration: IRIS_DEFAULT_STORE '${defaultStore}' is not in IRIS_STORES.`);
+  return { stores, defaultStore };
 }

@@ -13,6 +13,8 @@ export type ErrorKind =
   | "unsupported_media_type"
   | "range_not_satisfiable"
   | "too_many_requests"
+  | "checksum_mismatch"
+  | "internal"
   | "service_unavailable";
 
 export class AppError extends Error {

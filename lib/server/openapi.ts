@@ -36,6 +36,12 @@ const imageIdParam = {
   required: true,
   schema: { type: "string", format: "uuid" },
 };
+const storeHeader = {
+  name: "X-Image-Meta-Store",
+  in: "header",
+  schema: { type: "string" },
+  description: "The store to write to (GET /v2/info/stores); the default store if absent.",
+};
 const tagParam = { name: "tag", in: "path", required: true, schema: { type: "string", maxLength: 255 } };
 const common = {
   "401": err("Missing, expired or revoked token; the body says which and how to get a new one."),
@@ -295,6 +301,7 @@ export function imageOpenApi(publicUrl: string) {
               schema: { type: "integer" },
               description: "The size the body must have.",
             },
+            storeHeader,
           ],
           requestBody: {
             required: true,
@@ -485,6 +492,106 @@ export function imageOpenApi(publicUrl: string) {
         get: {
           summary: "Members schema",
           responses: { "200": { description: "JSON schema", content: json({ type: "object" }) } },
+        },
+      },
+      "/v2/images/{image_id}/uploads": {
+        parameters: [imageIdParam],
+        post: {
+          summary:
+            "Create a resumable upload (tus 1.0 creation; Iris extension). The image must be queued and have its formats; it is `uploading` until the last byte arrives, then active.",
+          parameters: [
+            { name: "Tus-Resumable", in: "header", required: true, schema: { const: "1.0.0" } },
+            { name: "Upload-Length", in: "header", required: true, schema: { type: "integer", minimum: 0 } },
+            {
+              name: "Upload-Metadata",
+              in: "header",
+              schema: { type: "string" },
+              description: "tus metadata; `store` picks the store",
+            },
+            storeHeader,
+          ],
+          responses: {
+            "201": { description: "created; Location is the upload URL (beneath this path)" },
+            "400": err("No Upload-Length (deferred lengths are refused), formats not set, unknown store."),
+            "403": err("Not allowed to upload to this image."),
+            "409": err("The image is not queued."),
+            "413": err("Over the storage quota or the size cap."),
+            ...notVisible,
+            ...common,
+          },
+        },
+        options: {
+          summary: "tus discovery: Tus-Version, Tus-Extension, Tus-Checksum-Algorithm, Tus-Max-Size",
+          security: [],
+          responses: { "204": { description: "capabilities" } },
+        },
+      },
+      "/v2/images/{image_id}/uploads/{upload_id}": {
+        parameters: [
+          imageIdParam,
+          { name: "upload_id", in: "path", required: true, schema: { type: "string" } },
+        ],
+        head: {
+          summary: "The upload's offset (Upload-Offset, Upload-Length, Upload-Expires)",
+          responses: {
+            "200": { description: "offset" },
+            "404": err("No such upload for this image."),
+            ...common,
+          },
+        },
+        patch: {
+          summary:
+            "Append bytes at Upload-Offset; with Upload-Checksum (sha1, sha256, sha512, md5) the chunk is verified before it is stored. The last chunk makes the image active.",
+          requestBody: {
+            required: true,
+            content: { "application/offset+octet-stream": { schema: { type: "string", format: "binary" } } },
+          },
+          responses: {
+            "204": { description: "stored; Upload-Offset is the new offset" },
+            "400": err("Unsupported checksum algorithm."),
+            "404": err("No such upload for this image."),
+            "409": err("Upload-Offset does not match the server's offset."),
+            "410": err("The upload expired, or the image was deleted."),
+            "413": err("Over the storage quota when the upload finished."),
+            "460": err("The checksum does not match; nothing was stored."),
+            ...common,
+          },
+        },
+        delete: {
+          summary: "Cancel the upload (tus termination): its data goes, the image is queued again",
+          responses: { "204": { description: "cancelled" }, "404": err("No such upload."), ...common },
+        },
+      },
+      "/v2/info/stores": {
+        get: {
+          summary: "The stores data can be uploaded to, and the default",
+          responses: { "200": { description: "stores", content: json({ type: "object" }) }, ...common },
+        },
+      },
+      "/v2/info/stores/detail": {
+        get: {
+          summary: "Each store's type and settings (policy stores_info_detail: admins)",
+          responses: {
+            "200": { description: "stores", content: json({ type: "object" }) },
+            "403": err("Not allowed."),
+            ...common,
+          },
+        },
+      },
+      "/v2/stores/{store_id}/{image_id}": {
+        parameters: [
+          { name: "store_id", in: "path", required: true, schema: { type: "string" } },
+          imageIdParam,
+        ],
+        delete: {
+          summary: "Remove the image's data from one store (it must remain in another)",
+          responses: {
+            "204": { description: "removed from that store" },
+            "403": err("Not allowed (delete_image_location), or the only store holding the data."),
+            "404": err("No such image, one the caller may not see, or the image is not in that store."),
+            "409": err("Unknown store, or the image is not active."),
+            ...common,
+          },
         },
       },
       "/v2/info/usage": {

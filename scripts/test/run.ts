@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ensureBuild, root } from "../lib/ensure.mjs";
 import { startIris, type IrisServer } from "./iris-server";
+import { startRgw, stopRgw, storesEnv, type S3Endpoint } from "./s3";
 
 interface Result {
   suite: string;
@@ -117,12 +118,16 @@ function playwrightCounts(file: string, db: string): Result[] {
   return out;
 }
 
-async function serverSuites(db: "sqlite" | "postgres") {
+// Every server has two stores, "file" and "ceph" (Ceph RGW): on SQLite uploads go to the file
+// store by default, on PostgreSQL to Ceph, so each suite's data paths run on both stores.
+const DEFAULT_STORE = { sqlite: "file", postgres: "ceph" } as const;
+
+async function serverSuites(db: "sqlite" | "postgres", s3: S3Endpoint) {
   const dir = path.join(work, db);
   let server: IrisServer;
-  banner(`Iris on ${db}`);
+  banner(`Iris on ${db} (default store: ${DEFAULT_STORE[db]})`);
   try {
-    server = await startIris(db, dir);
+    server = await startIris(db, dir, storesEnv(s3, DEFAULT_STORE[db], `${db}-${Date.now()}/`));
   } catch (e) {
     results.push({
       suite: `server [${db}]`,
@@ -192,7 +197,20 @@ async function main() {
       built = false;
       results.push({ suite: "build", passed: 0, failed: 1, skipped: 0, note: String(e) });
     }
-    if (built) for (const db of dbs) await serverSuites(db as "sqlite" | "postgres");
+    let s3: S3Endpoint | null = null;
+    if (built) {
+      banner("S3 store: Ceph RGW on loopback");
+      try {
+        s3 = startRgw();
+      } catch (e) {
+        results.push({ suite: "ceph rgw", passed: 0, failed: 1, skipped: 0, note: String(e) });
+      }
+    }
+    try {
+      if (s3) for (const db of dbs) await serverSuites(db as "sqlite" | "postgres", s3);
+    } finally {
+      if (s3) stopRgw();
+    }
   }
 
   banner("summary");

@@ -13,6 +13,9 @@ export const STATUS: Record<ErrorKind, { status: number; title: string }> = {
   unsupported_media_type: { status: 415, title: "Unsupported Media Type" },
   range_not_satisfiable: { status: 416, title: "Requested Range Not Satisfiable" },
   too_many_requests: { status: 429, title: "Too Many Requests" },
+  // tus checksum extension: the chunk's checksum did not match (nothing was stored).
+  checksum_mismatch: { status: 460, title: "Checksum Mismatch" },
+  internal: { status: 500, title: "Internal Server Error" },
   service_unavailable: { status: 503, title: "Service Unavailable" },
 };
 

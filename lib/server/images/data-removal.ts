@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "../db";
 import { log } from "../log";
 import { findStore } from "../stores";
+import { tusBackend } from "../uploads/tus-stores";
 
 /** Removes an image's data from every store that holds it, then the records that pointed at it. */
 export async function removeImageData(imageId: string): Promise<void> {
@@ -16,5 +17,13 @@ export async function removeImageData(imageId: string): Promise<void> {
       log.error("could not delete image data", { imageId, store: loc.store, error: String(e) });
     }
   }
-  await db.upload.deleteMany({ where: { imageId } });
+  // Uploads in progress (tus): their partial data goes too.
+  for (const up of await db.upload.findMany({ where: { imageId } })) {
+    const store = findStore(up.store);
+    if (store && up.kind === "tus")
+      await tusBackend(store)
+        .remove(up.key)
+        .catch(() => undefined);
+    await db.upload.deleteMany({ where: { id: up.id } });
+  }
 }

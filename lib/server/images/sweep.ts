@@ -1,20 +1,26 @@
 import "server-only";
 import { db } from "../db";
+import { env } from "../env";
 import { log } from "../log";
 import { findStore, listStores } from "../stores";
 import { FilesystemStore } from "../stores/filesystem";
+import { S3Store } from "../stores/s3";
+import { sweepExpiredUploads } from "../uploads/tus";
 
 // Recovery after a crash (kill -9 during an upload): an upload keeps its image's updatedAt fresh
 // while it runs (UPLOAD_HEARTBEAT_MS); an image left in `saving` without a heartbeat for
 // STALE_AFTER_MS goes back to `queued`, and temporary files that old are removed. Store copies left
 // in `deleting` are deleted again.
 
-export const UPLOAD_HEARTBEAT_MS = 20_000;
-const STALE_AFTER_MS = 90_000;
+/** How long an interrupted write waits before the sweep takes it back (IRIS_UPLOAD_STALE_SECONDS). */
+const staleAfterMs = () => env().IRIS_UPLOAD_STALE_SECONDS * 1000;
+/** How often a running upload proves it is alive: well within the stale time. */
+export const uploadHeartbeatMs = () => Math.min(20_000, Math.floor(staleAfterMs() / 3));
 
 export async function sweepStale(
   now = Date.now(),
-): Promise<{ requeued: number; partials: number; deleted: number }> {
+): Promise<{ requeued: number; partials: number; deleted: number; expired: number }> {
+  const STALE_AFTER_MS = staleAfterMs();
   const cutoff = new Date(now - STALE_AFTER_MS);
   const stale = await db.image.findMany({
     where: { status: "saving", updatedAt: { lt: cutoff } },
@@ -28,9 +34,33 @@ export async function sweepStale(
     });
     requeued += r.count;
   }
+  // `uploading` without any upload in progress (a stop between claiming the image and recording
+  // the upload) goes back to queued too.
+  const orphans = await db.image.findMany({
+    where: { status: "uploading", updatedAt: { lt: cutoff }, uploads: { none: {} } },
+    select: { id: true },
+  });
+  for (const { id } of orphans) {
+    const r = await db.image.updateMany({
+      where: { id, status: "uploading", uploads: { none: {} } },
+      data: { status: "queued" },
+    });
+    requeued += r.count;
+  }
+  const expired = await sweepExpiredUploads(new Date(now));
   let partials = 0;
-  for (const s of listStores())
+  for (const s of listStores()) {
     if (s instanceof FilesystemStore) partials += await s.sweepPartials(STALE_AFTER_MS);
+    // Multipart uploads of writes that never committed (not tus uploads, which have their rows).
+    // A write in progress keeps its image `saving` with a fresh heartbeat (stale ones were just
+    // requeued above), so only writes nobody is doing any more are aborted.
+    if (s instanceof S3Store)
+      partials += await s.abortStale(
+        STALE_AFTER_MS,
+        async (key) =>
+          !key.startsWith("tus-") && (await db.image.count({ where: { id: key, status: "saving" } })) === 0,
+      );
+  }
   let deleted = 0;
   for (const loc of await db.imageLocation.findMany({ where: { status: "deleting" } })) {
     try {
@@ -45,9 +75,9 @@ export async function sweepStale(
       });
     }
   }
-  if (requeued || partials || deleted)
-    log.info("recovered after an interruption", { requeued, partials, deleted });
-  return { requeued, partials, deleted };
+  if (requeued || partials || deleted || expired)
+    log.info("recovered after an interruption", { requeued, partials, deleted, expired });
+  return { requeued, partials, deleted, expired };
 }
 
 let timer: NodeJS.Timeout | undefined;
@@ -56,6 +86,6 @@ export function startSweeper(): void {
   if (timer) return;
   const run = () => sweepStale().catch((e) => log.error("sweep failed", { error: String(e) }));
   void run();
-  timer = setInterval(run, 60_000);
+  timer = setInterval(run, env().IRIS_SWEEP_INTERVAL_SECONDS * 1000);
   timer.unref();
 }

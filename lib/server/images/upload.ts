@@ -3,17 +3,15 @@ import { audit } from "../audit";
 import type { RequestContext } from "../context";
 import { db } from "../db";
 import { env } from "../env";
-import { AppError, badRequest, conflict, tooLarge, unsupportedMediaType } from "../errors";
-import { assertAllowed } from "../policy";
-import { quotaLimit, usage } from "../quotas";
+import { AppError, badRequest, conflict, unsupportedMediaType } from "../errors";
 import { ParallelHasher } from "../stores/hasher";
-import { defaultStore } from "../stores";
+import { defaultStore, getStore } from "../stores";
 import type { StoreWriter } from "../stores/types";
 import { newUuid } from "../ids";
 import { log } from "../log";
-import { getVisibleImage, policyCaller, type ImageCaller } from "./access";
-import { missingFormats } from "./status";
-import { UPLOAD_HEARTBEAT_MS } from "./sweep";
+import type { ImageCaller } from "./access";
+import { assertReadyForData, getUploadableImage, storageRoom } from "./data-rules";
+import { uploadHeartbeatMs } from "./sweep";
 
 // PUT /v2/images/{id}/file: stream the body to the store while counting it and hashing it
 // (MD5 checksum and os_hash_value on worker threads), enforce quotas as bytes arrive, and move
@@ -25,6 +23,8 @@ export interface UploadInput {
   /** Glance's x-openstack-image-size header. */
   declaredSize: string | null;
   body: ReadableStream<Uint8Array> | null;
+  /** Glance's X-Image-Meta-Store header: the store to write to (the default store if absent). */
+  store?: string | null;
 }
 
 function parseSize(v: string | null, what: string): bigint | null {
@@ -32,8 +32,6 @@ function parseSize(v: string | null, what: string): bigint | null {
   if (!/^\d+$/.test(v.trim())) throw badRequest(`${what} must be a non-negative integer number of bytes.`);
   return BigInt(v.trim());
 }
-
-const MiB = 1024n * 1024n;
 
 export async function uploadImageData(
   ctx: RequestContext,
@@ -49,33 +47,14 @@ export async function uploadImageData(
   const declared = parseSize(input.declaredSize, "x-openstack-image-size");
   const length = parseSize(input.contentLength, "Content-Length");
   const expected = declared ?? length;
+  const store = input.store ? getStore(input.store) : defaultStore();
 
-  const { image, target } = await getVisibleImage(ctx, caller, id);
-  assertAllowed(
-    "upload_image",
-    policyCaller(caller),
-    target,
-    `Not allowed to upload image data for image ${image.id}`,
-  );
-  if (image.status !== "queued")
-    throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
-  const missing = missingFormats(image);
-  if (missing.length)
-    throw badRequest(
-      `${missing.length === 1 ? "Property" : "Properties"} ${missing.join(", ")} must be set prior to saving data.`,
-    );
+  const { image } = await getUploadableImage(ctx, caller, id);
+  assertReadyForData(image, "saving");
 
   // Quota and size cap: checked before from what the client announced, and again as bytes arrive.
-  const owner = image.owner ?? caller.projectId;
-  const cap = BigInt(env().IRIS_IMAGE_SIZE_CAP);
-  const limit = await quotaLimit(owner, "image_size_total");
-  const used = limit >= 0n ? (await usage(owner)).image_size_total : 0n;
-  const room = limit >= 0n ? limit - used : -1n;
-  const quotaMessage = () =>
-    `Image exceeds the storage quota: the project may store ${limit / MiB} MiB and stores ${(used + MiB - 1n) / MiB} MiB.`;
-  if (expected !== null && expected > cap)
-    throw tooLarge(`The incoming image is too large: ${expected} bytes is over the limit of ${cap}.`);
-  if (expected !== null && room >= 0n && expected > room) throw tooLarge(quotaMessage());
+  const room = await storageRoom(image.owner ?? caller.projectId);
+  if (expected !== null) room.check(expected);
 
   // queued → saving, compare-and-swap: of two concurrent uploads exactly one gets here.
   const claimed = await db.image.updateMany({
@@ -87,7 +66,6 @@ export async function uploadImageData(
       "Image status transition from saving to saving is not allowed: another upload is in progress.",
     );
 
-  const store = defaultStore();
   const key = image.id;
   let writer: StoreWriter | null = null;
   const algo = env().IRIS_HASHING_ALGORITHM;
@@ -98,7 +76,7 @@ export async function uploadImageData(
     void db.image
       .updateMany({ where: { id: image.id, status: "saving" }, data: { updatedAt: new Date() } })
       .catch(() => undefined);
-  }, UPLOAD_HEARTBEAT_MS);
+  }, uploadHeartbeatMs());
   try {
     writer = await store.begin(key);
     if (input.body) {
@@ -131,8 +109,7 @@ export async function uploadImageData(
           const { done, value } = await reader.read();
           if (done) break;
           size += BigInt(value.byteLength);
-          if (size > cap) throw tooLarge(`The incoming image is too large: more than ${cap} bytes.`);
-          if (room >= 0n && size > room) throw tooLarge(quotaMessage());
+          room.check(size, false);
           if (declared !== null && size > declared)
             throw badRequest(`The body is larger than x-openstack-image-size (${declared} bytes).`);
           let off = 0;

@@ -17,6 +17,7 @@ export const PUT = defineRoute(
       contentLength: req.headers.get("content-length"),
       declaredSize: req.headers.get("x-openstack-image-size"),
       body: req.body,
+      store: req.headers.get("x-image-meta-store"),
     });
     return new Response(null, { status: 204 });
   },

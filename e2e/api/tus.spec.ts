@@ -1,0 +1,348 @@
+import crypto from "node:crypto";
+import * as tus from "tus-js-client";
+import { expect, test } from "../fixtures";
+import { createImage, memberSession, sha512, waitForStatus } from "../support/data";
+import { IRIS_URL } from "../support/env";
+import { startExtraServer } from "../support/server";
+
+// Resumable uploads (tus 1.0) bound to an image: /v2/images/{id}/uploads and the upload URLs
+// beneath it. Run on both stores (the runner's default store differs per database; X-Image-Meta-Store
+// picks the other).
+
+const TUS = { "tus-resumable": "1.0.0" };
+const MiB = 1024 * 1024;
+
+function uploadsUrl(base: string, imageId: string) {
+  return `${base}/image/v2/images/${imageId}/uploads`;
+}
+
+async function createUpload(
+  base: string,
+  token: string,
+  imageId: string,
+  length: number,
+  extra: Record<string, string> = {},
+) {
+  return fetch(uploadsUrl(base, imageId), {
+    method: "POST",
+    headers: { ...TUS, "x-auth-token": token, "upload-length": String(length), ...extra },
+  });
+}
+
+async function patch(
+  url: string,
+  token: string,
+  offset: number,
+  body: Uint8Array,
+  extra: Record<string, string> = {},
+) {
+  return fetch(url, {
+    method: "PATCH",
+    headers: {
+      ...TUS,
+      "x-auth-token": token,
+      "upload-offset": String(offset),
+      "content-type": "application/offset+octet-stream",
+      ...extra,
+    },
+    body: new Blob([body as BlobPart]),
+  });
+}
+
+/** One PATCH of all `data` from offset 0, streamed in 256 KiB pieces; optionally cut off. */
+async function streamPatch(
+  url: string,
+  token: string,
+  data: Buffer,
+  opts: { abortAt?: number; onSent?: (sent: number) => void },
+): Promise<void> {
+  const ctrl = new AbortController();
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      if (sent >= data.length) return c.close();
+      if (opts.abortAt !== undefined && sent >= opts.abortAt) return ctrl.abort();
+      c.enqueue(data.subarray(sent, sent + 256 * 1024));
+      sent += 256 * 1024;
+      opts.onSent?.(sent);
+      await new Promise((r) => setTimeout(r, 5));
+    },
+  });
+  await fetch(url, {
+    method: "PATCH",
+    headers: {
+      ...TUS,
+      "x-auth-token": token,
+      "upload-offset": "0",
+      "content-type": "application/offset+octet-stream",
+    },
+    body,
+    signal: ctrl.signal,
+    // @ts-expect-error Node's fetch needs duplex for a streamed body
+    duplex: "half",
+  }).catch(() => undefined);
+}
+
+async function offsetOf(url: string, token: string): Promise<number> {
+  const r = await fetch(url, { method: "HEAD", headers: { ...TUS, "x-auth-token": token } });
+  expect(r.status).toBe(200);
+  return Number(r.headers.get("upload-offset"));
+}
+
+/** Uploads with tus-js-client, optionally resuming an existing upload URL. */
+function tusUpload(
+  base: string,
+  token: string,
+  imageId: string,
+  data: Buffer,
+  opts: { uploadUrl?: string; store?: string; chunkSize?: number } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { "x-auth-token": token };
+    if (opts.store) headers["x-image-meta-store"] = opts.store;
+    const upload = new tus.Upload(data, {
+      endpoint: uploadsUrl(base, imageId),
+      uploadUrl: opts.uploadUrl,
+      headers,
+      chunkSize: opts.chunkSize ?? 4 * MiB,
+      retryDelays: [],
+      onError: reject,
+      onSuccess: () => resolve(upload.url!),
+    });
+    upload.start();
+  });
+}
+
+async function imageOf(request: import("@playwright/test").APIRequestContext, token: string, id: string) {
+  return (await request.get(`/image/v2/images/${id}`, { headers: { "x-auth-token": token } })).json();
+}
+
+test("OPTIONS advertises tus 1.0 with creation, termination, expiration and checksum", async () => {
+  const r = await fetch(uploadsUrl(IRIS_URL, crypto.randomUUID()), { method: "OPTIONS" });
+  expect(r.status).toBe(204);
+  expect(r.headers.get("tus-version")).toContain("1.0.0");
+  const ext = r.headers.get("tus-extension")!.split(",");
+  for (const e of ["creation", "creation-with-upload", "termination", "expiration", "checksum"])
+    expect(ext).toContain(e);
+  expect(ext).not.toContain("creation-defer-length");
+  expect(r.headers.get("tus-checksum-algorithm")).toContain("sha1");
+});
+
+for (const store of ["file", "ceph"]) {
+  test(`tus-js-client uploads in chunks to the ${store} store; the image becomes active with the right hashes`, async ({
+    request,
+    identity,
+  }) => {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const data = crypto.randomBytes(9 * MiB + 4321);
+    const url = await tusUpload(IRIS_URL, s.token, img.id, data, { store, chunkSize: 4 * MiB });
+    expect(url).toContain(`/image/v2/images/${img.id}/uploads/tus-`);
+    const got = await imageOf(request, s.token, img.id);
+    expect(got).toMatchObject({
+      status: "active",
+      size: data.length,
+      stores: store,
+      os_hash_value: sha512(data),
+    });
+    const dl = await request.get(`/image/v2/images/${img.id}/file`, { headers: s.h });
+    expect(sha512(await dl.body())).toBe(sha512(data));
+    // The upload is gone once finished.
+    const head = await fetch(url, { method: "HEAD", headers: { ...TUS, "x-auth-token": s.token } });
+    expect(head.status).toBe(404);
+  });
+}
+
+test("creation is authorized and checked like PUT …/file", async ({ request, identity }) => {
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  // no token
+  let r = await fetch(uploadsUrl(IRIS_URL, img.id), {
+    method: "POST",
+    headers: { ...TUS, "upload-length": "10" },
+  });
+  expect(r.status).toBe(401);
+  // another project's private image: 404; a reader of the owner project: 403
+  const other = await memberSession(identity, request);
+  r = await createUpload(IRIS_URL, other.token, img.id, 10);
+  expect(r.status).toBe(404);
+  // no length, deferred length
+  r = await fetch(uploadsUrl(IRIS_URL, img.id), {
+    method: "POST",
+    headers: { ...TUS, "x-auth-token": s.token },
+  });
+  expect(r.status).toBe(400);
+  r = await createUpload(IRIS_URL, s.token, img.id, 0, { "upload-defer-length": "1" });
+  expect(r.status).toBe(400);
+  // formats missing
+  const bare = await createImage(request, s.token, { disk_format: null, container_format: null });
+  r = await createUpload(IRIS_URL, s.token, bare.id, 10);
+  expect(r.status).toBe(400);
+  expect((await r.json()).error.message).toContain("must be set prior to saving data");
+  // unknown store
+  r = await createUpload(IRIS_URL, s.token, img.id, 10, { "x-image-meta-store": "nowhere" });
+  expect(r.status).toBe(400);
+  // one upload at a time; the image is `uploading` meanwhile and PUT …/file is refused
+  r = await createUpload(IRIS_URL, s.token, img.id, 10);
+  expect(r.status).toBe(201);
+  expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+  expect((await createUpload(IRIS_URL, s.token, img.id, 10)).status).toBe(409);
+  const put = await request.put(`/image/v2/images/${img.id}/file`, {
+    headers: { ...s.h, "content-type": "application/octet-stream" },
+    data: Buffer.from("x"),
+  });
+  expect(put.status()).toBe(409);
+  // another project cannot touch the upload URL
+  const url = r.headers.get("location")!;
+  expect((await patch(url, other.token, 0, new Uint8Array(10))).status).toBe(404);
+  const notOurs = await fetch(`${uploadsUrl(IRIS_URL, img.id)}/tus-${"0".repeat(32)}`, {
+    method: "HEAD",
+    headers: { ...TUS, "x-auth-token": s.token },
+  });
+  expect(notOurs.status).toBe(404);
+});
+
+test("a quota too small for Upload-Length is 413 before any byte is sent", async ({ request, identity }) => {
+  const server = await startExtraServer({ IRIS_QUOTA_IMAGE_SIZE_TOTAL: "1" });
+  try {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const r = await createUpload(server.url, s.token, img.id, 2 * MiB);
+    expect(r.status).toBe(413);
+    expect((await r.json()).error.message).toContain("storage quota");
+    expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
+  } finally {
+    await server.stop();
+  }
+});
+
+test("Upload-Checksum: a good chunk is stored, a bad one is 460 and nothing is stored", async ({
+  request,
+  identity,
+}) => {
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(3000);
+  const created = await createUpload(IRIS_URL, s.token, img.id, data.length);
+  expect(created.status).toBe(201);
+  const url = created.headers.get("location")!;
+  const first = data.subarray(0, 1000);
+  const sha1 = (b: Uint8Array) => crypto.createHash("sha1").update(b).digest("base64");
+  let r = await patch(url, s.token, 0, first, { "upload-checksum": `sha1 ${sha1(first)}` });
+  expect(r.status).toBe(204);
+  expect(r.headers.get("upload-offset")).toBe("1000");
+  const second = data.subarray(1000, 2000);
+  r = await patch(url, s.token, 1000, second, { "upload-checksum": `sha1 ${sha1(first)}` });
+  expect(r.status).toBe(460);
+  expect(await offsetOf(url, s.token)).toBe(1000);
+  r = await patch(url, s.token, 1000, second, { "upload-checksum": `crc32 AAAA` });
+  expect(r.status).toBe(400);
+  r = await patch(url, s.token, 1000, data.subarray(1000), {
+    "upload-checksum": `sha256 ${crypto.createHash("sha256").update(data.subarray(1000)).digest("base64")}`,
+  });
+  expect(r.status).toBe(204);
+  expect((await imageOf(request, s.token, img.id)).os_hash_value).toBe(sha512(data));
+});
+
+test("a connection dropped mid-chunk resumes from the server's offset, byte-identical", async ({
+  request,
+  identity,
+}) => {
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(12 * MiB);
+  const created = await createUpload(IRIS_URL, s.token, img.id, data.length);
+  const url = created.headers.get("location")!;
+  // Send 12 MiB in one PATCH but cut it after about 5 MiB.
+  await streamPatch(url, s.token, data, { abortAt: 5 * MiB });
+  await expect.poll(() => offsetOf(url, s.token), { timeout: 10_000 }).toBeGreaterThan(0);
+  const offset = await offsetOf(url, s.token);
+  expect(offset).toBeLessThan(data.length);
+  expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+  await tusUpload(IRIS_URL, s.token, img.id, data, { uploadUrl: url });
+  const got = await imageOf(request, s.token, img.id);
+  expect(got).toMatchObject({ status: "active", size: data.length, os_hash_value: sha512(data) });
+});
+
+test("termination: DELETE cancels the upload, its data goes and the image is queued again", async ({
+  request,
+  identity,
+}) => {
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const created = await createUpload(IRIS_URL, s.token, img.id, 5000);
+  const url = created.headers.get("location")!;
+  expect((await patch(url, s.token, 0, crypto.randomBytes(2000))).status).toBe(204);
+  const del = await fetch(url, { method: "DELETE", headers: { ...TUS, "x-auth-token": s.token } });
+  expect(del.status).toBe(204);
+  expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
+  expect((await fetch(url, { method: "HEAD", headers: { ...TUS, "x-auth-token": s.token } })).status).toBe(
+    404,
+  );
+  // and a new upload can start
+  expect((await createUpload(IRIS_URL, s.token, img.id, 10)).status).toBe(201);
+});
+
+test("deleting the image during a tus upload removes the upload", async ({ request, identity }) => {
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const created = await createUpload(IRIS_URL, s.token, img.id, 5000);
+  const url = created.headers.get("location")!;
+  expect((await patch(url, s.token, 0, crypto.randomBytes(2000))).status).toBe(204);
+  expect((await request.delete(`/image/v2/images/${img.id}`, { headers: s.h })).status()).toBe(204);
+  expect((await patch(url, s.token, 2000, crypto.randomBytes(3000))).status).toBe(404);
+});
+
+test("kill -9 of the server mid-upload: the upload resumes on the next server, byte-identical", async ({
+  request,
+  identity,
+}) => {
+  const first = await startExtraServer({});
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(16 * MiB);
+  const created = await createUpload(first.url, s.token, img.id, data.length);
+  const path = new URL(created.headers.get("location")!).pathname;
+  // The server dies while the body streams.
+  await streamPatch(`${first.url}${path}`, s.token, data, { onSent: (n) => n === 6 * MiB && first.kill() });
+  await first.stop();
+  const second = await startExtraServer({});
+  try {
+    const offset = await offsetOf(`${second.url}${path}`, s.token);
+    expect(offset).toBeLessThan(data.length);
+    await tusUpload(second.url, s.token, img.id, data, { uploadUrl: `${second.url}${path}` });
+    const got = await imageOf(request, s.token, img.id);
+    expect(got).toMatchObject({ status: "active", size: data.length, os_hash_value: sha512(data) });
+    const dl = await request.get(`/image/v2/images/${img.id}/file`, { headers: s.h });
+    expect(sha512(await dl.body())).toBe(sha512(data));
+  } finally {
+    await second.stop();
+  }
+});
+
+test("expiry: an abandoned upload is removed and its image is queued again", async ({
+  request,
+  identity,
+}) => {
+  // 0.001 h = 3.6 s; the sweep runs every second.
+  const server = await startExtraServer({
+    IRIS_TUS_EXPIRATION_HOURS: "0.001",
+    IRIS_SWEEP_INTERVAL_SECONDS: "1",
+  });
+  try {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const created = await createUpload(server.url, s.token, img.id, 5000);
+    expect(created.status).toBe(201);
+    const url = created.headers.get("location")!;
+    const r = await patch(url, s.token, 0, crypto.randomBytes(1000));
+    expect(r.status).toBe(204);
+    expect(r.headers.get("upload-expires")).toBeTruthy();
+    await waitForStatus(request, s.token, img.id, "queued");
+    expect((await fetch(url, { method: "HEAD", headers: { ...TUS, "x-auth-token": s.token } })).status).toBe(
+      404,
+    );
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,97 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import { expect, type APIRequestContext } from "@playwright/test";
+import { IRIS_URL } from "./env";
+import { issueToken, randomName } from "./identity";
+
+// Image data helpers for the API suites: sessions, images, raw uploads.
+
+export const md5 = (b: Buffer) => crypto.createHash("md5").update(b).digest("hex");
+export const sha512 = (b: Buffer) => crypto.createHash("sha512").update(b).digest("hex");
+
+export async function memberSession(
+  identity: {
+    projectWithUser(
+      role?: string,
+    ): Promise<{ project: { name: string; id: string }; user: { name: string; password: string } }>;
+  },
+  request: APIRequestContext,
+  role = "member",
+) {
+  const { project, user } = await identity.projectWithUser(role);
+  const { token } = await issueToken(request, user.name, user.password, project.name);
+  return { project, user, token, h: { "x-auth-token": token } };
+}
+
+export async function createImage(
+  request: APIRequestContext,
+  token: string,
+  body: Record<string, unknown> = {},
+) {
+  const res = await request.post("/image/v2/images", {
+    headers: { "x-auth-token": token },
+    data: { name: randomName("data"), disk_format: "raw", container_format: "bare", ...body },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as { id: string; status: string };
+}
+
+export function put(
+  request: APIRequestContext,
+  token: string,
+  id: string,
+  data: Buffer,
+  headers: Record<string, string> = {},
+) {
+  return request.put(`/image/v2/images/${id}/file`, {
+    headers: { "x-auth-token": token, "content-type": "application/octet-stream", ...headers },
+    data,
+  });
+}
+
+/** A raw HTTP upload that we can cut off half-way or send chunked. */
+export function rawUpload(
+  id: string,
+  token: string,
+  opts: { contentLength?: number; chunks: Buffer[]; abortAfter?: number; headers?: Record<string, string> },
+): Promise<{ status: number; body: string } | "aborted"> {
+  const url = new URL(`${IRIS_URL}/image/v2/images/${id}/file`);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {
+      "x-auth-token": token,
+      "content-type": "application/octet-stream",
+    };
+    Object.assign(headers, opts.headers);
+    if (opts.contentLength !== undefined) headers["content-length"] = String(opts.contentLength);
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: "PUT", headers },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on("error", (e) => (opts.abortAfter !== undefined ? resolve("aborted") : reject(e)));
+    let sent = 0;
+    for (const c of opts.chunks) {
+      if (opts.abortAfter !== undefined && sent >= opts.abortAfter) break;
+      req.write(c);
+      sent += c.length;
+    }
+    if (opts.abortAfter !== undefined) setTimeout(() => req.destroy(), 300);
+    else req.end();
+  });
+}
+
+export async function waitForStatus(request: APIRequestContext, token: string, id: string, status: string) {
+  await expect
+    .poll(
+      async () =>
+        (await (await request.get(`/image/v2/images/${id}`, { headers: { "x-auth-token": token } })).json())
+          .status,
+      {
+        timeout: 15_000,
+      },
+    )
+    .toBe(status);
+}

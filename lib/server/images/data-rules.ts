@@ -1,0 +1,73 @@
+import "server-only";
+import type { RequestContext } from "../context";
+import { env } from "../env";
+import { badRequest, conflict, tooLarge } from "../errors";
+import { assertAllowed } from "../policy";
+import { quotaLimit, usage } from "../quotas";
+import { getVisibleImage, policyCaller, type ImageCaller, type VisibleImage } from "./access";
+import { missingFormats } from "./status";
+import type { ImageRecord } from "./types";
+
+// The rules every way of giving an image data shares (PUT …/file, tus): who may, when, how much.
+
+const MiB = 1024n * 1024n;
+
+/** An image the caller sees (else 404) and may upload to (policy upload_image, else 403). */
+export async function getUploadableImage(
+  ctx: RequestContext,
+  caller: ImageCaller,
+  id: string,
+): Promise<VisibleImage> {
+  const visible = await getVisibleImage(ctx, caller, id);
+  assertAllowed(
+    "upload_image",
+    policyCaller(caller),
+    visible.target,
+    `Not allowed to upload image data for image ${visible.image.id}`,
+  );
+  return visible;
+}
+
+/** Data can only go to a queued image with both formats set (409, 400). */
+export function assertReadyForData(image: ImageRecord, next: "saving" | "uploading"): void {
+  if (image.status !== "queued")
+    throw conflict(`Image status transition from ${image.status} to ${next} is not allowed`);
+  const missing = missingFormats(image);
+  if (missing.length)
+    throw badRequest(
+      `${missing.length === 1 ? "Property" : "Properties"} ${missing.join(", ")} must be set prior to saving data.`,
+    );
+}
+
+export interface StorageRoom {
+  /** IRIS_IMAGE_SIZE_CAP, bytes. */
+  cap: bigint;
+  /** Bytes the owner may still store; -1 for no quota. */
+  room: bigint;
+  /** Throws 413 when `size` bytes are over the cap or the quota. */
+  check(size: bigint, announced?: boolean): void;
+}
+
+/** How much more the project may store, under the size cap and its image_size_total quota. */
+export async function storageRoom(owner: string): Promise<StorageRoom> {
+  const cap = BigInt(env().IRIS_IMAGE_SIZE_CAP);
+  const limit = await quotaLimit(owner, "image_size_total");
+  const used = limit >= 0n ? (await usage(owner)).image_size_total : 0n;
+  const room = limit >= 0n ? limit - used : -1n;
+  return {
+    cap,
+    room,
+    check(size, announced = true) {
+      if (size > cap)
+        throw tooLarge(
+          announced
+            ? `The incoming image is too large: ${size} bytes is over the limit of ${cap}.`
+            : `The incoming image is too large: more than ${cap} bytes.`,
+        );
+      if (room >= 0n && size > room)
+        throw tooLarge(
+          `Image exceeds the storage quota: the project may store ${limit / MiB} MiB and stores ${(used + MiB - 1n) / MiB} MiB.`,
+        );
+    },
+  };
+}

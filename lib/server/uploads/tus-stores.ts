@@ -1,0 +1,178 @@
+import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { FileStore } from "@tus/file-store";
+import { S3Store as TusS3Store } from "@tus/s3-store";
+import type { DataStore } from "@tus/utils";
+import { env } from "../env";
+import { FilesystemStore } from "../stores/filesystem";
+import { s3ClientConfig, S3Store } from "../stores/s3";
+import type { ImageStore } from "../stores/types";
+
+// The tus data stores behind each Iris store: a tus upload's bytes land where the image's data
+// will live (a file beside the filesystem store's images, or an S3 multipart upload in the S3
+// store's bucket), so that finishing an upload moves no data. While bytes arrive they are hashed
+// (MD5 and the configured os_hash_algo); a restart loses that state and the finish reads the
+// data once to hash it.
+
+export const TUS_ID = /^tus-[0-9a-f]{32}$/;
+
+interface HashState {
+  offset: number;
+  md5: crypto.Hash;
+  other: crypto.Hash | null;
+}
+
+const hashes = new Map<string, HashState>();
+
+/** The digests of an upload hashed as it arrived, if every byte up to `size` went through. */
+export function takeDigests(id: string, size: number): { md5: string; other: string | null } | null {
+  const h = hashes.get(id);
+  hashes.delete(id);
+  if (!h || h.offset !== size) return null;
+  return { md5: h.md5.digest("hex"), other: h.other ? h.other.digest("hex") : null };
+}
+
+export function forgetDigests(id: string): void {
+  hashes.delete(id);
+}
+
+/** Passes the PATCH body through, hashing it when it continues exactly where the hash stopped. */
+function hashing(id: string, offset: number, readable: Readable): Readable {
+  let state = hashes.get(id);
+  if (offset === 0) {
+    const algo = env().IRIS_HASHING_ALGORITHM;
+    state = {
+      offset: 0,
+      md5: crypto.createHash("md5"),
+      other: algo === "md5" ? null : crypto.createHash(algo),
+    };
+    hashes.set(id, state);
+  } else if (!state || state.offset !== offset) {
+    hashes.delete(id); // a gap (restart, lost bytes): the finish hashes the stored data instead
+    return readable;
+  }
+  const s = state;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      s.md5.update(chunk);
+      s.other?.update(chunk);
+      s.offset += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  readable.on("error", (e) => t.destroy(e));
+  return readable.pipe(t);
+}
+
+class HashingFileStore extends FileStore {
+  override write(readable: Readable, id: string, offset: number): Promise<number> {
+    return super.write(hashing(id, offset, readable), id, offset);
+  }
+}
+
+class HashingS3Store extends TusS3Store {
+  override write(readable: Readable, id: string, offset: number): Promise<number> {
+    return super.write(hashing(id, offset, readable), id, offset);
+  }
+}
+
+export interface TusBackend {
+  store: ImageStore;
+  datastore: DataStore;
+  /** Makes the finished upload the image's data under `key`; returns the location key. */
+  adopt(id: string, imageId: string): Promise<string>;
+  /** Reads a finished upload (to hash it after a restart). */
+  read(id: string): Promise<ReadableStream<Uint8Array>>;
+  remove(id: string): Promise<void>;
+}
+
+function expirationMs(): number {
+  return env().IRIS_TUS_EXPIRATION_HOURS * 3600_000;
+}
+
+function fileBackend(store: FilesystemStore): TusBackend {
+  const directory = path.join(store.directory, ".tus");
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const datastore = new HashingFileStore({ directory, expirationPeriodInMilliseconds: expirationMs() });
+  return {
+    store,
+    datastore,
+    async adopt(id, imageId) {
+      const from = path.join(directory, id);
+      const fh = await fs.promises.open(from, "r+");
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fs.promises.rename(from, path.join(store.directory, imageId));
+      await datastore.configstore.delete(id);
+      return imageId;
+    },
+    async read(id) {
+      return Readable.toWeb(fs.createReadStream(path.join(directory, id))) as ReadableStream<Uint8Array>;
+    },
+    async remove(id) {
+      await fs.promises.rm(path.join(directory, id), { force: true });
+      await datastore.configstore.delete(id).catch(() => undefined);
+    },
+  };
+}
+
+function s3Backend(store: S3Store): TusBackend {
+  const datastore = new HashingS3Store({
+    partSize: store.partSize,
+    expirationPeriodInMilliseconds: expirationMs(),
+    useTags: false,
+    s3ClientConfig: { bucket: store.bucket, ...s3ClientConfig(store.config) },
+  });
+  // The tus object keys carry the store's prefix; the Iris location key does not.
+  const local = (id: string) => id.slice(store.prefix.length);
+  return {
+    store,
+    datastore,
+    async adopt(id) {
+      await store.delete(`${local(id)}.info`).catch(() => undefined);
+      return local(id);
+    },
+    read: (id) => store.read(local(id)),
+    async remove(id) {
+      await datastore.remove(id).catch(() => undefined);
+      await store.delete(local(id)).catch(() => undefined);
+      await store.delete(`${local(id)}.info`).catch(() => undefined);
+      await store.delete(`${local(id)}.part`).catch(() => undefined);
+    },
+  };
+}
+
+const backends = new Map<string, TusBackend>();
+
+export function tusBackend(store: ImageStore): TusBackend {
+  let b = backends.get(store.name);
+  if (!b) {
+    if (store instanceof FilesystemStore) b = fileBackend(store);
+    else if (store instanceof S3Store) b = s3Backend(store);
+    else throw new Error(`no tus backend for store ${store.name}`);
+    backends.set(store.name, b);
+  }
+  return b;
+}
+
+/** The tus id (object key) of a new upload in this store. */
+export function newTusId(store: ImageStore): string {
+  const prefix = store instanceof S3Store ? store.prefix : "";
+  return `${prefix}tus-${crypto.randomBytes(16).toString("hex")}`;
+}
+
+/** The id as it appears in upload URLs (without the store's key prefix). */
+export function urlId(store: ImageStore, id: string): string {
+  const prefix = store instanceof S3Store ? store.prefix : "";
+  return id.startsWith(prefix) ? id.slice(prefix.length) : id;
+}
+
+export function storeId(store: ImageStore, urlPart: string): string {
+  return store instanceof S3Store ? `${store.prefix}${urlPart}` : urlPart;
+}

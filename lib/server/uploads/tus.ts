@@ -1,0 +1,433 @@
+import "server-only";
+import crypto from "node:crypto";
+import { MemoryLocker, Server } from "@tus/server";
+import { audit } from "../audit";
+import type { RequestContext } from "../context";
+import { db } from "../db";
+import { env } from "../env";
+import { AppError, badRequest, conflict, notFound, tooLarge } from "../errors";
+import { newUuid } from "../ids";
+import { log } from "../log";
+import { defaultStore, findStore, getStore } from "../stores";
+import type { ImageStore } from "../stores/types";
+import type { ImageCaller } from "../images/access";
+import { assertReadyForData, getUploadableImage, storageRoom } from "../images/data-rules";
+import {
+  forgetDigests,
+  newTusId,
+  takeDigests,
+  TUS_ID,
+  tusBackend,
+  urlId,
+  type TusBackend,
+} from "./tus-stores";
+
+// Resumable uploads with tus 1.0 (creation, creation-with-upload, termination, expiration and
+// checksum), bound to an image: POST /v2/images/{id}/uploads creates one, its URL lies beneath.
+// Every request is authorized like PUT …/file (visible image + upload_image). The image is
+// `uploading` while a tus upload runs; when the last byte arrives the same checks as PUT …/file
+// run (size, hashes, quotas) and the image becomes active; termination or expiry puts it back
+// to queued.
+
+const HEADER_IMAGE = "x-iris-image-id";
+const HEADER_TUS_ID = "x-iris-tus-id";
+const HEADER_MAX = "x-iris-max-size";
+const CHECKSUM_ALGORITHMS: Record<string, string> = {
+  sha1: "sha1",
+  sha256: "sha256",
+  sha512: "sha512",
+  md5: "md5",
+};
+
+// One locker for every store's tus server: PATCH, HEAD and DELETE of one upload never overlap
+// within this process. (Several Iris instances must route an upload's requests to one instance.)
+const locker = new MemoryLocker();
+const servers = new Map<string, Server>();
+
+function tusServer(backend: TusBackend): Server {
+  let server = servers.get(backend.store.name);
+  if (!server) {
+    // Deferred lengths are refused (quotas are checked when the upload is created).
+    backend.datastore.extensions = ["creation", "creation-with-upload", "termination", "expiration"];
+    server = new Server({
+      path: "/image/v2/images",
+      datastore: backend.datastore,
+      locker,
+      maxSize: (req) => Number(req.headers.get(HEADER_MAX) ?? env().IRIS_IMAGE_SIZE_CAP),
+      namingFunction: () => newTusId(backend.store),
+      generateUrl: (req, { proto, host, id }) =>
+        `${proto}://${host}/image/v2/images/${req.headers.get(HEADER_IMAGE)}/uploads/${urlId(backend.store, id)}`,
+      getFileIdFromRequest: (req) => req.headers.get(HEADER_TUS_ID) ?? undefined,
+      respectForwardedHeaders: env().IRIS_TRUST_PROXY,
+      onUploadCreate: async (req, upload) => {
+        const imageId = req.headers.get(HEADER_IMAGE)!;
+        await db.upload.create({
+          data: {
+            id: urlId(backend.store, upload.id),
+            imageId,
+            kind: "tus",
+            store: backend.store.name,
+            key: upload.id,
+            size: upload.size === undefined ? null : BigInt(upload.size),
+            userId: req.headers.get("x-iris-user-id"),
+            projectId: req.headers.get("x-iris-project-id"),
+            expiresAt: new Date(Date.now() + env().IRIS_TUS_EXPIRATION_HOURS * 3600_000),
+          },
+        });
+        return {};
+      },
+    });
+    servers.set(backend.store.name, server);
+  }
+  return server;
+}
+
+function parseLength(v: string | null): bigint | null {
+  if (v === null) return null;
+  if (!/^\d{1,19}$/.test(v.trim())) throw badRequest("Upload-Length must be a non-negative integer.");
+  return BigInt(v.trim());
+}
+
+/**
+ * A request body that ends, instead of failing, when the client goes away: tus keeps what
+ * arrived (the S3 store would otherwise throw away the part it was filling), and the client
+ * resumes from there.
+ */
+function endOnAbort(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> | null {
+  if (!body) return null;
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch {
+        controller.close();
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** The tus request as handed to @tus/server, with what it needs from us in private headers. */
+function forward(req: Request, extra: Record<string, string>, body?: BodyInit | null): Request {
+  const headers = new Headers(req.headers);
+  for (const h of [HEADER_IMAGE, HEADER_TUS_ID, HEADER_MAX, "x-iris-user-id", "x-iris-project-id"])
+    headers.delete(h);
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers };
+  const payload = body === undefined ? endOnAbort(req.body) : body;
+  if (payload !== null && req.method !== "HEAD" && req.method !== "GET") {
+    init.body = payload;
+    init.duplex = "half";
+  }
+  return new Request(req.url, init);
+}
+
+function withTusHeaders(res: Response): Response {
+  const headers = new Headers(res.headers);
+  headers.set("Tus-Resumable", "1.0.0");
+  return new Response(res.body, { status: res.status, headers });
+}
+
+/** OPTIONS: what this server supports (no authentication, as tus clients and CORS expect). */
+export async function tusOptions(req: Request): Promise<Response> {
+  const res = await tusServer(tusBackend(defaultStore())).handleWeb(forward(req, {}, null));
+  const headers = new Headers(res.headers);
+  headers.set("Tus-Extension", `${headers.get("Tus-Extension") ?? ""},checksum`.replace(/^,/, ""));
+  headers.set("Tus-Checksum-Algorithm", Object.keys(CHECKSUM_ALGORITHMS).join(","));
+  headers.set("Tus-Max-Size", String(env().IRIS_IMAGE_SIZE_CAP));
+  return new Response(null, { status: 204, headers });
+}
+
+function tusMetadataStore(header: string | null): string | null {
+  for (const pair of (header ?? "").split(",")) {
+    const [k, v] = pair.trim().split(" ");
+    if (k === "store" && v) return Buffer.from(v, "base64").toString("utf8");
+  }
+  return null;
+}
+
+/** POST /v2/images/{id}/uploads – creates a tus upload for a queued image. */
+export async function createTusUpload(
+  ctx: RequestContext,
+  caller: ImageCaller,
+  imageId: string,
+  req: Request,
+): Promise<Response> {
+  const { image } = await getUploadableImage(ctx, caller, imageId);
+  if (req.headers.get("upload-defer-length") !== null)
+    throw badRequest("Upload-Length is required: Iris checks quotas when an upload is created.");
+  const length = parseLength(req.headers.get("upload-length"));
+  if (length === null) throw badRequest("Upload-Length is required.");
+  const storeName =
+    req.headers.get("x-image-meta-store") ?? tusMetadataStore(req.headers.get("upload-metadata"));
+  const store = storeName ? getStore(storeName) : defaultStore();
+  assertReadyForData(image, "uploading");
+  (await storageRoom(image.owner ?? caller.projectId)).check(length);
+
+  const claimed = await db.image.updateMany({
+    where: { id: image.id, status: "queued", deleted: false },
+    data: { status: "uploading" },
+  });
+  if (claimed.count === 0)
+    throw conflict("Image status transition to uploading is not allowed: another upload is in progress.");
+  const backend = tusBackend(store);
+  let res: Response;
+  try {
+    res = await tusServer(backend).handleWeb(
+      forward(req, {
+        [HEADER_IMAGE]: image.id,
+        [HEADER_MAX]: String(length),
+        "x-iris-user-id": caller.userId,
+        "x-iris-project-id": caller.projectId,
+      }),
+    );
+  } catch (e) {
+    res = new Response(String(e), { status: 500 });
+  }
+  if (res.status !== 201) {
+    await db.upload.deleteMany({ where: { imageId: image.id, kind: "tus" } });
+    await db.image.updateMany({ where: { id: image.id, status: "uploading" }, data: { status: "queued" } });
+    if (res.status >= 500) {
+      log.error("tus upload creation failed", {
+        imageId: image.id,
+        status: res.status,
+        body: await res.text(),
+      });
+      throw new AppError("internal", "The upload could not be created; the image is queued again.");
+    }
+    return withTusHeaders(res);
+  }
+  await audit(ctx, {
+    action: "image.upload.start",
+    targetType: "image",
+    targetId: image.id,
+    detail: { store: store.name, size: length.toString(), protocol: "tus" },
+  });
+  // creation-with-upload may already have carried every byte.
+  const row = await db.upload.findFirst({ where: { imageId: image.id, kind: "tus" } });
+  if (row && res.headers.get("upload-offset") === length.toString())
+    return finishedResponse(ctx, res, row.id, image.id, backend);
+  return withTusHeaders(res);
+}
+
+/** HEAD, PATCH and DELETE of one tus upload. */
+export async function tusUploadRequest(
+  ctx: RequestContext,
+  caller: ImageCaller,
+  imageId: string,
+  uploadId: string,
+  req: Request,
+): Promise<Response> {
+  const { image } = await getUploadableImage(ctx, caller, imageId);
+  const row = TUS_ID.test(uploadId)
+    ? await db.upload.findFirst({ where: { id: uploadId, imageId: image.id, kind: "tus" } })
+    : null;
+  if (!row)
+    throw notFound(
+      `No upload ${uploadId} for image ${image.id}; it may have finished, expired or been cancelled.`,
+    );
+  const store = findStore(row.store);
+  if (!store) throw conflict(`The upload's store ${row.store} is no longer configured.`);
+  const backend = tusBackend(store);
+  const headers = {
+    [HEADER_IMAGE]: image.id,
+    [HEADER_TUS_ID]: row.key,
+    [HEADER_MAX]: String(row.size ?? 0n),
+  };
+  const server = tusServer(backend);
+
+  if (req.method === "PATCH") {
+    const checksum = req.headers.get("upload-checksum");
+    const body = checksum ? await verifiedBody(req, checksum) : undefined;
+    const res = await server.handleWeb(forward(req, headers, body));
+    if (res.status === 204 && row.size !== null && res.headers.get("upload-offset") === row.size.toString())
+      return finishedResponse(ctx, res, row.id, image.id, backend);
+    return withTusHeaders(res);
+  }
+  if (req.method === "HEAD") {
+    const res = await server.handleWeb(forward(req, headers, null));
+    // A server stopped between the last byte and the finish: finish now, when the client looks.
+    if (res.status === 200 && row.size !== null && res.headers.get("upload-offset") === row.size.toString())
+      return finishedResponse(ctx, res, row.id, image.id, backend);
+    return withTusHeaders(res);
+  }
+  if (req.method === "DELETE") {
+    const res = await server.handleWeb(forward(req, headers, null));
+    if (res.status === 204 || res.status === 404 || res.status === 410) {
+      await backend.remove(row.key).catch(() => undefined);
+      await releaseUpload(row);
+      await audit(ctx, { action: "image.upload.cancel", targetType: "image", targetId: image.id });
+      return withTusHeaders(new Response(null, { status: 204, headers: res.headers }));
+    }
+    return withTusHeaders(res);
+  }
+  throw new AppError("method_not_allowed", `${req.method} is not a tus upload method.`);
+}
+
+/** Reads a PATCH body that carries Upload-Checksum and verifies it before any byte is stored. */
+async function verifiedBody(req: Request, header: string): Promise<Blob> {
+  const [algo = "", expected = ""] = header.trim().split(/\s+/);
+  const hashName = CHECKSUM_ALGORITHMS[algo.toLowerCase()];
+  if (!hashName)
+    throw badRequest(
+      `Unsupported Upload-Checksum algorithm '${algo}'; use one of ${Object.keys(CHECKSUM_ALGORITHMS).join(", ")}.`,
+    );
+  const max = env().IRIS_TUS_CHECKSUM_MAX_CHUNK_MIB * 1024 * 1024;
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > max) throw tooLarge(`A PATCH with Upload-Checksum may carry at most ${max} bytes.`);
+  const hash = crypto.createHash(hashName);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) throw tooLarge(`A PATCH with Upload-Checksum may carry at most ${max} bytes.`);
+      hash.update(value);
+      parts.push(value);
+    }
+  }
+  if (hash.digest("base64") !== expected)
+    throw new AppError(
+      "checksum_mismatch",
+      `The ${algo} checksum of the ${total} bytes sent does not match Upload-Checksum; nothing was stored.`,
+    );
+  return new Blob(parts as BlobPart[]);
+}
+
+/** Removes an upload's record; the image goes back to queued if no upload is left. */
+async function releaseUpload(row: { id: string; key: string; imageId: string }): Promise<void> {
+  const { imageId } = row;
+  await db.upload.deleteMany({ where: { id: row.id } });
+  forgetDigests(row.key);
+  const left = await db.upload.count({ where: { imageId } });
+  if (left === 0)
+    await db.image.updateMany({ where: { id: imageId, status: "uploading" }, data: { status: "queued" } });
+}
+
+async function finishedResponse(
+  ctx: RequestContext,
+  res: Response,
+  uploadRowId: string,
+  imageId: string,
+  backend: TusBackend,
+): Promise<Response> {
+  await finishTusUpload(ctx, uploadRowId, imageId, backend);
+  return withTusHeaders(res);
+}
+
+async function hashStored(backend: TusBackend, key: string): Promise<{ md5: string; other: string | null }> {
+  const algo = env().IRIS_HASHING_ALGORITHM;
+  const md5 = crypto.createHash("md5");
+  const other = algo === "md5" ? null : crypto.createHash(algo);
+  const reader = (await backend.read(key)).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    md5.update(value);
+    other?.update(value);
+  }
+  return { md5: md5.digest("hex"), other: other ? other.digest("hex") : null };
+}
+
+/**
+ * The last byte has arrived: check size and quota, hash (or take the hashes computed on the
+ * way), move the data into place and make the image active. Runs once (uploading → saving).
+ */
+export async function finishTusUpload(
+  ctx: RequestContext | null,
+  uploadRowId: string,
+  imageId: string,
+  backend: TusBackend,
+): Promise<void> {
+  const row = await db.upload.findUnique({ where: { id: uploadRowId } });
+  if (!row || row.size === null) return;
+  const claimed = await db.image.updateMany({
+    where: { id: imageId, status: "uploading", deleted: false },
+    data: { status: "saving" },
+  });
+  if (claimed.count === 0) {
+    const image = await db.image.findUnique({
+      where: { id: imageId },
+      select: { deleted: true, status: true },
+    });
+    if (!image || image.deleted) {
+      await backend.remove(row.key).catch(() => undefined);
+      await db.upload.deleteMany({ where: { id: row.id } });
+      throw new AppError("gone", `Image ${imageId} was deleted during the upload; its data was discarded.`);
+    }
+    if (image.status === "active") return; // finished by a concurrent request
+    throw conflict(`Image ${imageId} is ${image.status}; the upload cannot finish.`);
+  }
+  const size = row.size;
+  const algo = env().IRIS_HASHING_ALGORITHM;
+  try {
+    const image = await db.image.findUniqueOrThrow({ where: { id: imageId }, select: { owner: true } });
+    (await storageRoom(image.owner ?? row.projectId ?? "")).check(size);
+    const digests = takeDigests(row.key, Number(size)) ?? (await hashStored(backend, row.key));
+    const key = await backend.adopt(row.key, imageId);
+    const store: ImageStore = backend.store;
+    const done = await db.$transaction(async (tx) => {
+      const u = await tx.image.updateMany({
+        where: { id: imageId, status: "saving", deleted: false },
+        data: {
+          status: "active",
+          size,
+          checksum: digests.md5,
+          osHashAlgo: algo,
+          osHashValue: digests.other ?? digests.md5,
+        },
+      });
+      if (u.count === 0) return false;
+      await tx.imageLocation.upsert({
+        where: { imageId_store: { imageId, store: store.name } },
+        create: { id: newUuid(), imageId, store: store.name, key, size, status: "active" },
+        update: { key, size, status: "active" },
+      });
+      await tx.upload.deleteMany({ where: { id: row.id } });
+      return true;
+    });
+    if (!done) {
+      await store.delete(key).catch(() => undefined);
+      await db.upload.deleteMany({ where: { id: row.id } });
+      throw new AppError("gone", `Image ${imageId} was deleted during the upload; its data was discarded.`);
+    }
+    if (ctx)
+      await audit(ctx, {
+        action: "image.upload",
+        targetType: "image",
+        targetId: imageId,
+        detail: { size: size.toString(), store: store.name, protocol: "tus" },
+      });
+  } catch (e) {
+    if (e instanceof AppError && e.kind === "gone") throw e;
+    // Refused or failed: the data goes, the image is queued again and the upload can be retried.
+    await backend.remove(row.key).catch(() => undefined);
+    await db.upload.deleteMany({ where: { id: row.id } });
+    await db.image.updateMany({ where: { id: imageId, status: "saving" }, data: { status: "queued" } });
+    if (e instanceof AppError) throw e;
+    log.error("tus upload could not finish", { imageId, error: String(e) });
+    throw new AppError("internal", "The upload could not be finished; the image is queued again.");
+  }
+}
+
+/** Expired tus uploads: their data goes and their image is queued again. */
+export async function sweepExpiredUploads(now = new Date()): Promise<number> {
+  const expired = await db.upload.findMany({ where: { kind: "tus", expiresAt: { lt: now } } });
+  for (const row of expired) {
+    const store = findStore(row.store);
+    if (store)
+      await tusBackend(store)
+        .remove(row.key)
+        .catch(() => undefined);
+    await releaseUpload(row);
+  }
+  return expired.length;
+}
