@@ -60,6 +60,14 @@ const schema = z.object({
   // Crash recovery: a write without a heartbeat for this long is taken back; the sweep runs this often.
   IRIS_UPLOAD_STALE_SECONDS: z.coerce.number().int().min(3).default(90),
   IRIS_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  // Interoperable image import (Glance's /v2/images/{id}/import).
+  IRIS_IMPORT_METHODS: z.string().default("glance-direct,web-download,copy-image"),
+  IRIS_STAGING_DIR: z.string().optional(),
+  IRIS_WEB_DOWNLOAD_ALLOWED_PORTS: z.string().default("80,443"),
+  IRIS_WEB_DOWNLOAD_ALLOW: z.string().default(""),
+  IRIS_WEB_DOWNLOAD_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
+  IRIS_WEB_DOWNLOAD_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
+  IRIS_WEB_DOWNLOAD_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   IRIS_TUS_EXPIRATION_HOURS: z.coerce.number().min(0.001).default(24),
   IRIS_TUS_CHECKSUM_MAX_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(64),
   // Default per-project quotas for projects without their own (-1 = unlimited).
@@ -223,4 +231,45 @@ export function storeSettings(): { stores: StoreSetting[]; defaultStore: string 
   if (!stores.some((s) => s.name === defaultStore))
     throw new Error(`Invalid configuration: IRIS_DEFAULT_STORE '${defaultStore}' is not in IRIS_STORES.`);
   return { stores, defaultStore };
+}
+
+export const IMPORT_METHODS = ["glance-direct", "web-download", "copy-image"] as const;
+export type ImportMethod = (typeof IMPORT_METHODS)[number];
+
+/** The import methods this site offers (GET /v2/info/import). */
+export function importMethods(): ImportMethod[] {
+  const out: ImportMethod[] = [];
+  for (const m of env()
+    .IRIS_IMPORT_METHODS.split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    if (!(IMPORT_METHODS as readonly string[]).includes(m))
+      throw new Error(
+        `Invalid configuration: IRIS_IMPORT_METHODS: unknown method '${m}' (${IMPORT_METHODS.join(", ")}).`,
+      );
+    out.push(m as ImportMethod);
+  }
+  return out;
+}
+
+/** Where staged data waits for its import (Glance's os_glance_staging_store). */
+export function stagingDir(): string {
+  return path.resolve(env().IRIS_STAGING_DIR ?? path.join(env().IRIS_DATA_DIR, "staging"));
+}
+
+/** web-download's limits (lib/server/imports/safe-fetch.ts). */
+export function webDownloadPolicy() {
+  const e = env();
+  const ports = e.IRIS_WEB_DOWNLOAD_ALLOWED_PORTS.split(",")
+    .map((p) => Number(p.trim()))
+    .filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
+  return {
+    allowedPorts: ports,
+    allowList: e.IRIS_WEB_DOWNLOAD_ALLOW.split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+    maxRedirects: e.IRIS_WEB_DOWNLOAD_MAX_REDIRECTS,
+    idleTimeoutMs: e.IRIS_WEB_DOWNLOAD_IDLE_SECONDS * 1000,
+    totalTimeoutMs: e.IRIS_WEB_DOWNLOAD_TIMEOUT_SECONDS * 1000,
+  };
 }

@@ -562,6 +562,98 @@ export function imageOpenApi(publicUrl: string) {
           responses: { "204": { description: "cancelled" }, "404": err("No such upload."), ...common },
         },
       },
+      "/v2/images/{image_id}/stage": {
+        parameters: [imageIdParam],
+        put: {
+          summary: "Stage data for a glance-direct import (the image becomes `uploading`)",
+          requestBody: {
+            required: true,
+            content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+          },
+          responses: {
+            "204": { description: "staged" },
+            "400": err("Formats not set, or the body ended early."),
+            "403": err("Not allowed (modify_image)."),
+            "404": err("No such image, or glance-direct is not offered here."),
+            "409": err("The image is not queued."),
+            "413": err("Over the staging quota, the uploading-images quota or the size cap."),
+            "415": err("The Content-Type is not application/octet-stream."),
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}/import": {
+        parameters: [imageIdParam, storeHeader],
+        post: {
+          summary:
+            "Import: glance-direct (staged data), web-download (method.uri) or copy-image (to more stores). 202; a task does the work and the image's os_glance_* properties show progress.",
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["method"],
+              properties: {
+                method: {
+                  type: "object",
+                  required: ["name"],
+                  properties: {
+                    name: { enum: ["glance-direct", "web-download", "copy-image"] },
+                    uri: { type: "string", format: "uri" },
+                  },
+                },
+                stores: { type: "array", items: { type: "string" } },
+                all_stores: { type: "boolean" },
+                all_stores_must_succeed: { type: "boolean", default: true },
+              },
+            }),
+          },
+          responses: {
+            "202": { description: "accepted; see GET /v2/images/{image_id}/tasks" },
+            "400": err(
+              "Bad body, unknown method, a URI that does not pass filtering, already in that store.",
+            ),
+            "403": err("Not allowed (modify_image; copy_image for copy-image)."),
+            "409": err(
+              "Wrong image status, formats not set, unknown store, or another import holds the lock.",
+            ),
+            "413": err("The project is at its storage quota."),
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
+      "/v2/images/{image_id}/tasks": {
+        parameters: [imageIdParam],
+        get: {
+          summary: "The image's import tasks, with status, message and request_id",
+          responses: {
+            "200": { description: "tasks", content: json({ type: "object" }) },
+            ...notVisible,
+            ...common,
+          },
+        },
+      },
+      "/v2/tasks/{task_id}": {
+        parameters: [{ name: "task_id", in: "path", required: true, schema: { type: "string" } }],
+        get: {
+          summary: "One task (policy tasks_api_access: admins by default)",
+          responses: {
+            "200": { description: "task", content: json({ type: "object" }) },
+            "403": err("Not allowed."),
+            "404": err("No such task."),
+            ...common,
+          },
+        },
+      },
+      "/v2/info/import": {
+        get: {
+          summary: "The import methods this site offers",
+          responses: {
+            "200": { description: "import methods", content: json({ type: "object" }) },
+            ...common,
+          },
+        },
+      },
       "/v2/info/stores": {
         get: {
           summary: "The stores data can be uploaded to, and the default",

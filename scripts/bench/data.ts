@@ -1,23 +1,11 @@
 // `npm run bench` part 2: upload and download of a 1 GiB image on the filesystem store — MB/s and
 // the server's peak memory growth — beside bare-Node limits measured in the same run.
-import { spawn } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
-import fsp from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
-import { startIris, type IrisServer } from "../test/iris-server";
+import { startIris } from "../test/iris-server";
 import { downloadLimit, uploadLimit } from "./baselines";
-
-const SIZE = Number(process.env.BENCH_DATA_BYTES ?? 1024 ** 3);
-
-async function makeFile(file: string, size: number) {
-  const block = crypto.randomBytes(16 << 20);
-  const fh = await fsp.open(file, "w");
-  for (let off = 0; off < size; off += block.byteLength)
-    await fh.write(block, 0, Math.min(block.byteLength, size - off));
-  await fh.close();
-}
+import { adminToken, createImage, CURL, curlPut, dataFile, SIZE } from "./client";
 
 /** Resident memory of the server and its children, from /proc (bytes). */
 function treeRss(pid: number): number {
@@ -52,27 +40,8 @@ async function measure<T>(
   }
 }
 
-async function adminToken(server: IrisServer): Promise<string> {
-  const res = await fetch(`${server.url}/identity/v3/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "admin", domain: { id: "default" }, password: server.adminPassword } },
-        },
-        scope: { project: { name: "admin", domain: { id: "default" } } },
-      },
-    }),
-  });
-  return res.headers.get("x-subject-token")!;
-}
-
 export async function dataBenchmark(workDir: string): Promise<string[]> {
-  await fsp.mkdir(workDir, { recursive: true });
-  const file = path.join(workDir, "bench-1g.bin");
-  if (!fs.existsSync(file) || fs.statSync(file).size !== SIZE) await makeFile(file, SIZE);
+  const file = await dataFile(workDir);
   const mb = (bytesPerSecond: number) => bytesPerSecond / 1e6;
 
   const server = await startIris("sqlite", path.join(workDir, "data-bench"));
@@ -80,35 +49,19 @@ export async function dataBenchmark(workDir: string): Promise<string[]> {
   try {
     const pid = Number(fs.readFileSync(path.join(workDir, "data-bench", "server.pid"), "utf8"));
     const token = await adminToken(server);
-    const created = await fetch(`${server.url}/image/v2/images`, {
-      method: "POST",
-      headers: { "x-auth-token": token, "content-type": "application/json" },
-      body: JSON.stringify({ name: "bench-1g", disk_format: "raw", container_format: "bare" }),
-    });
-    const { id } = (await created.json()) as { id: string };
+    const id = await createImage(server, token, "bench-1g");
 
     // The client must not be the bottleneck: on two cores it competes with the server for CPU,
     // so uploads go through curl when present (least client CPU), else node:http with a pipe.
     // Both are asynchronous, so the memory sampler keeps running during the transfer.
     const target = new URL(`${server.url}/image/v2/images/${id}/file`);
     const up = await measure(pid, async () => {
-      if (fs.existsSync("/usr/bin/curl")) {
-        const code = await new Promise<string>((resolve, reject) => {
-          const args = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-T", file];
-          args.push(
-            "-H",
-            `x-auth-token: ${token}`,
-            "-H",
-            "content-type: application/octet-stream",
-            target.href,
-          );
-          const c = spawn("/usr/bin/curl", args);
-          let out = "";
-          c.stdout.on("data", (d) => (out += d));
-          c.on("error", reject);
-          c.on("close", () => resolve(out.trim()));
+      if (fs.existsSync(CURL)) {
+        const code = await curlPut(target.href, file, {
+          "x-auth-token": token,
+          "content-type": "application/octet-stream",
         });
-        if (code !== "204") throw new Error(`upload: HTTP ${code}`);
+        if (code !== 204) throw new Error(`upload: HTTP ${code}`);
         return;
       }
       const status = await new Promise<number>((resolve, reject) => {

@@ -1,17 +1,24 @@
 // `npm run bench`: performance numbers measured in one run (not a test; it prints, it does not assert).
-//   Image list latency (p50/p95) with 100,000 images and list throughput with 16 concurrent
-//   clients, on SQLite and on PostgreSQL. BENCH_IMAGES and BENCH_DBS change the defaults.
+//   data: 1 GiB upload/download on the filesystem store beside bare-Node limits (data.ts);
+//   tus:  tus upload in 32 MiB PATCHes beside PUT …/file, filesystem and S3 stores (tus.ts);
+//   s3:   the S3 store's upload/download beside the bare AWS SDK, on Ceph RGW (s3.ts);
+//   list: image list latency (p50/p95) with 100,000 images and list throughput with 16
+//         concurrent clients, on SQLite and on PostgreSQL.
+// BENCH_ONLY picks parts; BENCH_IMAGES, BENCH_DBS, BENCH_DATA_BYTES, BENCH_ROUNDS change defaults.
 import path from "node:path";
 import { ensureBuild, root } from "../lib/ensure.mjs";
 import { startIris } from "../test/iris-server";
 import { BENCH_PASSWORD, BENCH_PROJECT, BENCH_USER, DISTROS, seed } from "./seed";
 import { dataBenchmark } from "./data";
+import { startBenchRgw, type BenchRgw } from "./rgw";
+import { s3Benchmark } from "./s3";
+import { tusBenchmark } from "./tus";
 
 const COUNT = Number(process.env.BENCH_IMAGES ?? 100_000);
 const DBS = (process.env.BENCH_DBS ?? "sqlite,postgres").split(",").filter(Boolean) as (
   "sqlite" | "postgres"
 )[];
-const PARTS = new Set((process.env.BENCH_ONLY ?? "list,data").split(","));
+const PARTS = new Set((process.env.BENCH_ONLY ?? "list,data,tus,s3").split(","));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -83,7 +90,19 @@ async function throughput(url: string, tok: string) {
 async function main() {
   ensureBuild();
   const rows: string[] = [];
-  if (PARTS.has("data")) rows.push(...(await dataBenchmark(path.join(root, ".iris-test", "bench"))));
+  const workDir = path.join(root, ".iris-test", "bench");
+  if (PARTS.has("data")) rows.push(...(await dataBenchmark(workDir)));
+  if (PARTS.has("tus") || PARTS.has("s3")) {
+    // One Ceph RGW (its own state folder and ports) for both parts; without it they measure
+    // only what needs no S3.
+    const rgw: BenchRgw | null = await startBenchRgw();
+    try {
+      if (PARTS.has("tus")) rows.push(...(await tusBenchmark(workDir, rgw)));
+      if (PARTS.has("s3")) rows.push(...(await s3Benchmark(workDir, rgw)));
+    } finally {
+      rgw?.stop();
+    }
+  }
   for (const db of PARTS.has("list") ? DBS : []) {
     const server = await startIris(db, path.join(root, ".iris-test", `bench-${db}`));
     try {
@@ -119,7 +138,9 @@ async function main() {
     }
   }
   console.log(
-    `\nSummary (list: ${COUNT} images, ${SAMPLES} sequential samples per scenario, ${SECONDS} s throughput runs)`,
+    PARTS.has("list")
+      ? `\nSummary (list: ${COUNT} images, ${SAMPLES} sequential samples per scenario, ${SECONDS} s throughput runs)`
+      : "\nSummary",
   );
   for (const r of rows) console.log(r);
 }

@@ -3,6 +3,7 @@ import { db } from "../db";
 import { log } from "../log";
 import { findStore } from "../stores";
 import { tusBackend } from "../uploads/tus-stores";
+import { stagingStore } from "../imports/staging";
 
 /** Removes an image's data from every store that holds it, then the records that pointed at it. */
 export async function removeImageData(imageId: string): Promise<void> {
@@ -17,12 +18,16 @@ export async function removeImageData(imageId: string): Promise<void> {
       log.error("could not delete image data", { imageId, store: loc.store, error: String(e) });
     }
   }
-  // Uploads in progress (tus): their partial data goes too.
+  // Uploads in progress (tus) and staged data: they go too.
   for (const up of await db.upload.findMany({ where: { imageId } })) {
     const store = findStore(up.store);
     if (store && up.kind === "tus")
       await tusBackend(store)
         .remove(up.key)
+        .catch(() => undefined);
+    if (up.kind === "stage")
+      await stagingStore()
+        .delete(up.key)
         .catch(() => undefined);
     await db.upload.deleteMany({ where: { id: up.id } });
   }

@@ -6,6 +6,8 @@ import { findStore, listStores } from "../stores";
 import { FilesystemStore } from "../stores/filesystem";
 import { S3Store } from "../stores/s3";
 import { sweepExpiredUploads } from "../uploads/tus";
+import { sweepInterruptedImports } from "../imports/import";
+import { stagingStore } from "../imports/staging";
 
 // Recovery after a crash (kill -9 during an upload): an upload keeps its image's updatedAt fresh
 // while it runs (UPLOAD_HEARTBEAT_MS); an image left in `saving` without a heartbeat for
@@ -19,7 +21,7 @@ export const uploadHeartbeatMs = () => Math.min(20_000, Math.floor(staleAfterMs(
 
 export async function sweepStale(
   now = Date.now(),
-): Promise<{ requeued: number; partials: number; deleted: number; expired: number }> {
+): Promise<{ requeued: number; partials: number; deleted: number; expired: number; interrupted: number }> {
   const STALE_AFTER_MS = staleAfterMs();
   const cutoff = new Date(now - STALE_AFTER_MS);
   const stale = await db.image.findMany({
@@ -48,7 +50,9 @@ export async function sweepStale(
     requeued += r.count;
   }
   const expired = await sweepExpiredUploads(new Date(now));
+  const interrupted = await sweepInterruptedImports(STALE_AFTER_MS);
   let partials = 0;
+  partials += await stagingStore().sweepPartials(STALE_AFTER_MS);
   for (const s of listStores()) {
     if (s instanceof FilesystemStore) partials += await s.sweepPartials(STALE_AFTER_MS);
     // Multipart uploads of writes that never committed (not tus uploads, which have their rows).
@@ -75,9 +79,9 @@ export async function sweepStale(
       });
     }
   }
-  if (requeued || partials || deleted || expired)
-    log.info("recovered after an interruption", { requeued, partials, deleted, expired });
-  return { requeued, partials, deleted, expired };
+  if (requeued || partials || deleted || expired || interrupted)
+    log.info("recovered after an interruption", { requeued, partials, deleted, expired, interrupted });
+  return { requeued, partials, deleted, expired, interrupted };
 }
 
 let timer: NodeJS.Timeout | undefined;

@@ -2,9 +2,8 @@ import "server-only";
 import { audit } from "../audit";
 import type { RequestContext } from "../context";
 import { db } from "../db";
-import { env } from "../env";
 import { AppError, badRequest, conflict, unsupportedMediaType } from "../errors";
-import { ParallelHasher } from "../stores/hasher";
+import { pump } from "../stores/pump";
 import { defaultStore, getStore } from "../stores";
 import type { StoreWriter } from "../stores/types";
 import { newUuid } from "../ids";
@@ -68,8 +67,6 @@ export async function uploadImageData(
 
   const key = image.id;
   let writer: StoreWriter | null = null;
-  const algo = env().IRIS_HASHING_ALGORITHM;
-  const hasher = new ParallelHasher(algo === "md5" ? ["md5"] : ["md5", algo], 2 * 1024 * 1024, 8);
   let size = 0n;
   // While the bytes arrive, keep the image's heartbeat fresh so the crash sweep leaves it alone.
   const heartbeat = setInterval(() => {
@@ -79,59 +76,19 @@ export async function uploadImageData(
   }, uploadHeartbeatMs());
   try {
     writer = await store.begin(key);
-    if (input.body) {
-      const w = writer;
-      const reader = input.body.getReader();
-      // Disk writes overlap with receiving and hashing: a buffer goes back to the pool once both
-      // hash workers and its write are done with it.
-      const writes = new Set<Promise<void>>();
-      let writeError: unknown = null;
-      let slot = await hasher.acquire();
-      let fill = 0;
-      const flush = async () => {
-        if (fill === 0) return;
-        const s = slot.slot;
-        hasher.submit(s, fill, 1);
-        const p: Promise<void> = w
-          .write(slot.view.subarray(0, fill))
-          .catch((e) => void (writeError ??= e))
-          .finally(() => {
-            hasher.done(s);
-            writes.delete(p);
-          });
-        writes.add(p);
-        slot = await hasher.acquire();
-        fill = 0;
-        if (writeError) throw writeError;
-      };
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          size += BigInt(value.byteLength);
-          room.check(size, false);
-          if (declared !== null && size > declared)
-            throw badRequest(`The body is larger than x-openstack-image-size (${declared} bytes).`);
-          let off = 0;
-          while (off < value.byteLength) {
-            const n = Math.min(value.byteLength - off, slot.view.byteLength - fill);
-            slot.view.set(value.subarray(off, off + n), fill);
-            fill += n;
-            off += n;
-            if (fill === slot.view.byteLength) await flush();
-          }
-        }
-        await flush();
-      } finally {
-        await Promise.all([...writes]);
-      }
-      if (writeError) throw writeError;
-    }
+    const result = await pump(input.body, writer, {
+      onProgress: (n) => {
+        size = n;
+        room.check(n, false);
+        if (declared !== null && n > declared)
+          throw badRequest(`The body is larger than x-openstack-image-size (${declared} bytes).`);
+      },
+    });
+    size = result.size;
     if (declared !== null && size !== declared)
       throw badRequest(`The body has ${size} bytes but x-openstack-image-size announced ${declared}.`);
     if (length !== null && size < length)
       throw new AppError("bad_request", `The body ended after ${size} of ${length} bytes.`);
-    const digests = await hasher.digests();
     await writer.commit();
     writer = null;
     const done = await db.$transaction(async (tx) => {
@@ -140,9 +97,9 @@ export async function uploadImageData(
         data: {
           status: "active",
           size,
-          checksum: digests.md5!,
-          osHashAlgo: algo,
-          osHashValue: digests[algo]!,
+          checksum: result.md5,
+          osHashAlgo: result.algo,
+          osHashValue: result.hash,
         },
       });
       if (r.count === 0) return false;
@@ -201,6 +158,5 @@ export async function uploadImageData(
     throw e;
   } finally {
     clearInterval(heartbeat);
-    await hasher.close();
   }
 }

@@ -1,0 +1,466 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "../fixtures";
+import { createImage, memberSession, put, sha512, waitForStatus } from "../support/data";
+import { IRIS_URL } from "../support/env";
+import { startExtraServer, type ExtraServer } from "../support/server";
+
+// Interoperable image import: PUT …/stage, POST …/import (glance-direct, web-download,
+// copy-image), the import lock, os_glance_* progress properties and tasks.
+
+const DEFAULT_STORE = process.env.IRIS_DEFAULT_STORE ?? "file";
+const OTHER_STORE = DEFAULT_STORE === "file" ? "ceph" : "file";
+const MiB = 1024 * 1024;
+
+/** An HTTP server on loopback that web-download fetches from. */
+async function sourceServer(data: Buffer) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (url.pathname === "/image") {
+      res.writeHead(200, { "content-length": data.length, "content-type": "application/octet-stream" });
+      res.end(data);
+    } else if (url.pathname === "/redirect") {
+      res.writeHead(302, { location: url.searchParams.get("to")! });
+      res.end();
+    } else if (url.pathname === "/slow") {
+      // Drips the data for as long as the client reads (crash tests kill the reader).
+      res.writeHead(200, { "content-length": data.length });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent >= data.length || res.destroyed) {
+          clearInterval(timer);
+          return res.end();
+        }
+        res.write(data.subarray(sent, sent + 64 * 1024));
+        sent += 64 * 1024;
+      }, 50);
+      res.on("close", () => clearInterval(timer));
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  return { port, url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+function importImage(
+  request: APIRequestContext,
+  base: string,
+  token: string,
+  id: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  return request.post(`${base}/image/v2/images/${id}/import`, {
+    headers: { "x-auth-token": token, ...headers },
+    data: body,
+  });
+}
+
+async function tasksOf(request: APIRequestContext, token: string, id: string) {
+  const r = await request.get(`/image/v2/images/${id}/tasks`, { headers: { "x-auth-token": token } });
+  expect(r.status()).toBe(200);
+  return (await r.json()).tasks as { id: string; status: string; message: string; request_id: string }[];
+}
+
+async function lastTask(
+  request: APIRequestContext,
+  token: string,
+  id: string,
+  status: "success" | "failure",
+) {
+  await expect
+    .poll(async () => (await tasksOf(request, token, id)).at(-1)?.status, { timeout: 30_000 })
+    .toBe(status);
+  return (await tasksOf(request, token, id)).at(-1)!;
+}
+
+async function imageOf(request: APIRequestContext, token: string, id: string) {
+  return (await request.get(`/image/v2/images/${id}`, { headers: { "x-auth-token": token } })).json();
+}
+
+test("GET /v2/info/import lists the import methods", async ({ request, identity }) => {
+  const s = await memberSession(identity, request);
+  const r = await request.get("/image/v2/info/import", { headers: s.h });
+  expect(r.status()).toBe(200);
+  expect((await r.json())["import-methods"]).toEqual({
+    description: "Import methods available.",
+    type: "array",
+    value: ["glance-direct", "web-download", "copy-image"],
+  });
+});
+
+test("glance-direct: stage, import, active with hashes; the task says so", async ({
+  request,
+  identity,
+  adminToken,
+}) => {
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(5 * MiB + 77);
+  const staged = await request.put(`/image/v2/images/${img.id}/stage`, {
+    headers: { ...s.h, "content-type": "application/octet-stream" },
+    data,
+  });
+  expect(staged.status(), await staged.text()).toBe(204);
+  expect(await imageOf(request, s.token, img.id)).toMatchObject({ status: "uploading", size: data.length });
+  // staged twice: 409
+  const again = await request.put(`/image/v2/images/${img.id}/stage`, {
+    headers: { ...s.h, "content-type": "application/octet-stream" },
+    data,
+  });
+  expect(again.status()).toBe(409);
+
+  const r = await importImage(request, IRIS_URL, s.token, img.id, { method: { name: "glance-direct" } });
+  expect(r.status(), await r.text()).toBe(202);
+  const task = await lastTask(request, s.token, img.id, "success");
+  expect(task.request_id).toBe(r.headers()["x-openstack-request-id"]);
+  expect(task.message).toContain("Imported 5 MiB");
+  const got = await imageOf(request, s.token, img.id);
+  expect(got).toMatchObject({
+    status: "active",
+    size: data.length,
+    stores: DEFAULT_STORE,
+    os_hash_value: sha512(data),
+  });
+  expect(got).not.toHaveProperty("os_glance_import_task");
+  expect(got.os_glance_importing_to_stores ?? "").toBe("");
+  const dl = await request.get(`/image/v2/images/${img.id}/file`, { headers: s.h });
+  expect(sha512(await dl.body())).toBe(sha512(data));
+  // GET /v2/tasks/{id}: admins (Glance's tasks_api_access)
+  expect((await request.get(`/image/v2/tasks/${task.id}`, { headers: s.h })).status()).toBe(403);
+  const t = await request.get(`/image/v2/tasks/${task.id}`, { headers: { "x-auth-token": adminToken } });
+  expect(t.status()).toBe(200);
+  expect(await t.json()).toMatchObject({
+    id: task.id,
+    type: "api_image_import",
+    status: "success",
+    image_id: img.id,
+    result: { image_id: img.id },
+    self: `/v2/tasks/${task.id}`,
+  });
+});
+
+test("bad import requests get Glance's codes", async ({ request, identity }) => {
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const cases: [unknown, number, string][] = [
+    [{}, 400, "requires a 'method' field"],
+    [{ method: {} }, 400, "requires a 'name' field"],
+    [{ method: { name: "magic" } }, 400, "Unknown import method name 'magic'"],
+    [{ method: { name: "glance-direct" }, all_stores: "yes" }, 400, "'all_stores' must be boolean"],
+    [{ method: { name: "glance-direct" }, all_stores_must_succeed: 1 }, 400, "must be boolean"],
+    [{ method: { name: "glance-direct" } }, 409, "needs to be staged"],
+    [{ method: { name: "copy-image" } }, 409, "Only images with status active"],
+    [{ method: { name: "web-download" } }, 400, "'uri' needs to be set"],
+    [{ method: { name: "web-download", uri: "ftp://example.com/x" } }, 400, "does not pass filtering"],
+    [{ method: { name: "web-download", uri: "http://example.com:8081/x" } }, 400, "does not pass filtering"],
+    [{ method: { name: "web-download", uri: "http://example.com/x" }, stores: ["nowhere"] }, 409, "nowhere"],
+  ];
+  for (const [body, status, text] of cases) {
+    const r = await importImage(request, IRIS_URL, s.token, img.id, body);
+    expect(r.status(), JSON.stringify(body)).toBe(status);
+    expect((await r.json()).error.message).toContain(text);
+  }
+  const both = await importImage(
+    request,
+    IRIS_URL,
+    s.token,
+    img.id,
+    { method: { name: "web-download", uri: "http://example.com/x" }, all_stores: true },
+    { "x-image-meta-store": "file" },
+  );
+  expect(both.status()).toBe(400);
+  // stage: 415 for another content type; another project's image is 404
+  const wrongType = await request.put(`/image/v2/images/${img.id}/stage`, {
+    headers: { ...s.h, "content-type": "application/json" },
+    data: Buffer.from("{}"),
+  });
+  expect(wrongType.status()).toBe(415);
+  const other = await memberSession(identity, request);
+  expect(
+    (
+      await importImage(request, IRIS_URL, other.token, img.id, { method: { name: "glance-direct" } })
+    ).status(),
+  ).toBe(404);
+  expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
+});
+
+test.describe("web-download", () => {
+  let source: Awaited<ReturnType<typeof sourceServer>>;
+  let server: ExtraServer;
+  const data = crypto.randomBytes(3 * MiB + 5);
+
+  test.beforeAll(async () => {
+    source = await sourceServer(data);
+    // Loopback is refused unless allow-listed: this server allows 127.0.0.1 and the source's port.
+    server = await startExtraServer({
+      IRIS_WEB_DOWNLOAD_ALLOW: "127.0.0.1",
+      IRIS_WEB_DOWNLOAD_ALLOWED_PORTS: `80,443,${source.port}`,
+    });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+    await source?.close();
+  });
+
+  test("fetches an allow-listed URL into the chosen store", async ({ request, identity }) => {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const r = await importImage(request, server.url, s.token, img.id, {
+      method: { name: "web-download", uri: `${source.url}/image` },
+      stores: [OTHER_STORE],
+    });
+    expect(r.status(), await r.text()).toBe(202);
+    await lastTask(request, s.token, img.id, "success");
+    expect(await imageOf(request, s.token, img.id)).toMatchObject({
+      status: "active",
+      size: data.length,
+      stores: OTHER_STORE,
+      os_hash_value: sha512(data),
+    });
+  });
+
+  test("refuses loopback without the allow-list, after DNS resolution", async ({ request, identity }) => {
+    const strict = await startExtraServer({ IRIS_WEB_DOWNLOAD_ALLOWED_PORTS: `80,${source.port}` });
+    try {
+      const s = await memberSession(identity, request);
+      // A literal loopback address: refused before any task runs.
+      let img = await createImage(request, s.token);
+      let r = await importImage(request, strict.url, s.token, img.id, {
+        method: { name: "web-download", uri: `${source.url}/image` },
+      });
+      expect(r.status()).toBe(400);
+      expect((await r.json()).error.message).toContain("loopback");
+      // A name that resolves to loopback: the task fails and says why; the image is queued again.
+      img = await createImage(request, s.token);
+      r = await importImage(request, strict.url, s.token, img.id, {
+        method: { name: "web-download", uri: `http://localhost:${source.port}/image` },
+      });
+      expect(r.status()).toBe(202);
+      const task = await lastTask(request, s.token, img.id, "failure");
+      expect(task.message).toMatch(/resolves to (127\.0\.0\.1|::1), a loopback address/);
+      const got = await imageOf(request, s.token, img.id);
+      expect(got.status).toBe("queued");
+      expect(got.os_glance_failed_import).toBe(DEFAULT_STORE);
+      // The cloud metadata address, literally.
+      img = await createImage(request, s.token);
+      r = await importImage(request, strict.url, s.token, img.id, {
+        method: { name: "web-download", uri: "http://169.254.169.254/latest/meta-data/" },
+      });
+      expect(r.status()).toBe(400);
+      expect((await r.json()).error.message).toContain("link-local");
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  test("refuses a redirect to a blocked address", async ({ request, identity }) => {
+    const s = await memberSession(identity, request);
+    for (const to of ["http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/x"]) {
+      const img = await createImage(request, s.token);
+      const r = await importImage(request, server.url, s.token, img.id, {
+        method: { name: "web-download", uri: `${source.url}/redirect?to=${encodeURIComponent(to)}` },
+      });
+      expect(r.status()).toBe(202);
+      const task = await lastTask(request, s.token, img.id, "failure");
+      expect(task.message).toMatch(/link-local|private/);
+      expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
+    }
+  });
+
+  test("a download over the staging quota fails the task and leaves the image queued", async ({
+    request,
+    identity,
+  }) => {
+    const small = await startExtraServer({
+      IRIS_WEB_DOWNLOAD_ALLOW: "127.0.0.1",
+      IRIS_WEB_DOWNLOAD_ALLOWED_PORTS: String(source.port),
+      IRIS_QUOTA_IMAGE_STAGE_TOTAL: "1",
+    });
+    try {
+      const s = await memberSession(identity, request);
+      const img = await createImage(request, s.token);
+      const r = await importImage(request, small.url, s.token, img.id, {
+        method: { name: "web-download", uri: `${source.url}/image` },
+      });
+      expect(r.status()).toBe(202);
+      const task = await lastTask(request, s.token, img.id, "failure");
+      expect(task.message).toContain("staging quota");
+      expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
+    } finally {
+      await small.stop();
+    }
+  });
+
+  test("kill -9 during the download: the task fails on the next start and the import can be retried", async ({
+    request,
+    identity,
+  }) => {
+    const env = {
+      IRIS_WEB_DOWNLOAD_ALLOW: "127.0.0.1",
+      IRIS_WEB_DOWNLOAD_ALLOWED_PORTS: String(source.port),
+      IRIS_UPLOAD_STALE_SECONDS: "3",
+      IRIS_SWEEP_INTERVAL_SECONDS: "1",
+    };
+    const first = await startExtraServer(env);
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const r = await importImage(request, first.url, s.token, img.id, {
+      method: { name: "web-download", uri: `${source.url}/slow` },
+    });
+    expect(r.status()).toBe(202);
+    await expect.poll(async () => (await imageOf(request, s.token, img.id)).status).toBe("importing");
+    first.kill();
+    await first.stop();
+    const second = await startExtraServer(env);
+    try {
+      const task = await lastTask(request, s.token, img.id, "failure");
+      expect(task.message).toContain("interrupted");
+      await waitForStatus(request, s.token, img.id, "queued");
+      expect(await imageOf(request, s.token, img.id)).not.toHaveProperty("os_glance_import_task");
+      const retry = await importImage(request, second.url, s.token, img.id, {
+        method: { name: "web-download", uri: `${source.url}/image` },
+      });
+      expect(retry.status(), await retry.text()).toBe(202);
+      await lastTask(request, s.token, img.id, "success");
+      expect((await imageOf(request, s.token, img.id)).os_hash_value).toBe(sha512(data));
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+test.describe("copy-image", () => {
+  test("copies to another store (admins), keeps the image active, and DELETE /v2/stores removes one copy", async ({
+    request,
+    identity,
+    adminToken,
+  }) => {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const data = crypto.randomBytes(2 * MiB + 9);
+    expect((await put(request, s.token, img.id, data)).status()).toBe(204);
+    // copy_image is admin-only by default
+    let r = await importImage(request, IRIS_URL, s.token, img.id, {
+      method: { name: "copy-image" },
+      stores: [OTHER_STORE],
+    });
+    expect(r.status()).toBe(403);
+    r = await importImage(request, IRIS_URL, adminToken, img.id, {
+      method: { name: "copy-image" },
+      stores: [DEFAULT_STORE],
+    });
+    expect(r.status()).toBe(400);
+    expect((await r.json()).error.message).toContain("already present");
+    r = await importImage(request, IRIS_URL, adminToken, img.id, {
+      method: { name: "copy-image" },
+      stores: [OTHER_STORE],
+    });
+    expect(r.status(), await r.text()).toBe(202);
+    await lastTask(request, s.token, img.id, "success");
+    const got = await imageOf(request, s.token, img.id);
+    expect(got.status).toBe("active");
+    expect(got.stores.split(",").sort()).toEqual(["ceph", "file"]);
+    // all_stores: nothing left to copy → 202 and no new task
+    const before = (await tasksOf(request, s.token, img.id)).length;
+    r = await importImage(request, IRIS_URL, adminToken, img.id, {
+      method: { name: "copy-image" },
+      all_stores: true,
+    });
+    expect(r.status()).toBe(202);
+    expect((await tasksOf(request, s.token, img.id)).length).toBe(before);
+    // remove the default store's copy; the data is still served from the other one
+    const del = await request.delete(`/image/v2/stores/${DEFAULT_STORE}/${img.id}`, {
+      headers: { "x-auth-token": adminToken },
+    });
+    expect(del.status(), await del.text()).toBe(204);
+    expect((await imageOf(request, s.token, img.id)).stores).toBe(OTHER_STORE);
+    const dl = await request.get(`/image/v2/images/${img.id}/file`, { headers: s.h });
+    expect(sha512(await dl.body())).toBe(sha512(data));
+    // not there any more: 404 (and the last copy: 403)
+    expect(
+      (
+        await request.delete(`/image/v2/stores/${DEFAULT_STORE}/${img.id}`, {
+          headers: { "x-auth-token": adminToken },
+        })
+      ).status(),
+    ).toBe(403);
+  });
+
+  test("the import lock: a second import while one runs is 409", async ({
+    request,
+    identity,
+    adminToken,
+  }) => {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    expect((await put(request, s.token, img.id, crypto.randomBytes(48 * MiB))).status()).toBe(204);
+    const first = importImage(request, IRIS_URL, adminToken, img.id, {
+      method: { name: "copy-image" },
+      stores: [OTHER_STORE],
+    });
+    const r1 = await first;
+    expect(r1.status()).toBe(202);
+    const r2 = await importImage(request, IRIS_URL, adminToken, img.id, {
+      method: { name: "copy-image" },
+      all_stores: true,
+    });
+    expect(r2.status()).toBe(409);
+    expect((await r2.json()).error.message).toContain("import in progress");
+    const during = await imageOf(request, s.token, img.id);
+    expect(during.os_glance_import_task).toBeTruthy();
+    await lastTask(request, s.token, img.id, "success");
+    expect(await imageOf(request, s.token, img.id)).not.toHaveProperty("os_glance_import_task");
+  });
+});
+
+test("kill -9 during PUT …/file: the next start's sweep puts the image back to queued", async ({
+  request,
+  identity,
+}) => {
+  const env = { IRIS_UPLOAD_STALE_SECONDS: "3", IRIS_SWEEP_INTERVAL_SECONDS: "1" };
+  const first = await startExtraServer(env);
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(8 * MiB);
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      if (sent >= data.length) return c.close();
+      c.enqueue(data.subarray(sent, sent + 256 * 1024));
+      sent += 256 * 1024;
+      if (sent === 3 * MiB) {
+        // Once the server has the upload under way (saving), it dies.
+        await expect.poll(async () => (await imageOf(request, s.token, img.id)).status).toBe("saving");
+        first.kill();
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    },
+  });
+  await fetch(`${first.url}/image/v2/images/${img.id}/file`, {
+    method: "PUT",
+    headers: { ...s.h, "content-type": "application/octet-stream" },
+    body,
+    // @ts-expect-error Node's fetch needs duplex for a streamed body
+    duplex: "half",
+  }).catch(() => undefined);
+  await first.stop();
+  expect((await imageOf(request, s.token, img.id)).status).toBe("saving");
+  const second = await startExtraServer(env);
+  try {
+    await waitForStatus(request, s.token, img.id, "queued");
+    const got = await imageOf(request, s.token, img.id);
+    expect(got.size).toBeNull();
+    expect(got.stores).toBeUndefined();
+    // and the upload can be done again
+    expect((await put(request, s.token, img.id, data)).status()).toBe(204);
+    expect((await imageOf(request, s.token, img.id)).os_hash_value).toBe(sha512(data));
+  } finally {
+    await second.stop();
+  }
+});

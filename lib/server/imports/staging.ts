@@ -1,0 +1,160 @@
+import "server-only";
+import { audit } from "../audit";
+import type { RequestContext } from "../context";
+import { db } from "../db";
+import { env, importMethods, stagingDir } from "../env";
+import { AppError, badRequest, conflict, notFound, tooLarge, unsupportedMediaType } from "../errors";
+import { log } from "../log";
+import { assertAllowed } from "../policy";
+import { quotaLimit, usage } from "../quotas";
+import { FilesystemStore } from "../stores/filesystem";
+import { pump } from "../stores/pump";
+import type { StoreWriter } from "../stores/types";
+import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
+import { assertReadyForData } from "../images/data-rules";
+import { uploadHeartbeatMs } from "../images/sweep";
+
+// PUT /v2/images/{id}/stage: data for a later glance-direct import waits in the staging store
+// (Glance's os_glance_staging_store), and the image is `uploading` meanwhile.
+
+export const STAGING_STORE = "os_glance_staging_store";
+const MiB = 1024n * 1024n;
+
+let staging: FilesystemStore | undefined;
+
+export function stagingStore(): FilesystemStore {
+  staging ??= new FilesystemStore(STAGING_STORE, stagingDir(), "Staging area for imports");
+  return staging;
+}
+
+/** 413 unless `size` more bytes fit in the owner's image_stage_total. */
+export async function stageRoom(owner: string): Promise<(size: bigint) => void> {
+  const limit = await quotaLimit(owner, "image_stage_total");
+  const used = limit >= 0n ? (await usage(owner)).image_stage_total : 0n;
+  const cap = BigInt(env().IRIS_IMAGE_SIZE_CAP);
+  return (size) => {
+    if (size > cap) throw tooLarge(`The incoming image is too large: more than ${cap} bytes.`);
+    if (limit >= 0n && used + size > limit)
+      throw tooLarge(
+        `Image exceeds the staging quota: the project may stage ${limit / MiB} MiB and stages ${(used + MiB - 1n) / MiB} MiB.`,
+      );
+  };
+}
+
+/** 413 when one more image in upload would exceed image_count_uploading. */
+async function assertUploadingCount(owner: string): Promise<void> {
+  const limit = await quotaLimit(owner, "image_count_uploading");
+  if (limit < 0n) return;
+  const n = (await usage(owner)).image_count_uploading;
+  if (n + 1n > limit)
+    throw tooLarge(
+      `Quota exceeded for image_count_uploading: the project may upload ${limit} images at once.`,
+    );
+}
+
+export interface StageInput {
+  contentType: string | null;
+  contentLength: string | null;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+export async function stageImageData(
+  ctx: RequestContext,
+  caller: ImageCaller,
+  id: string,
+  input: StageInput,
+): Promise<void> {
+  if (!importMethods().includes("glance-direct"))
+    throw notFound("'glance-direct' method is not available at this site.");
+  const mediaType = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/octet-stream")
+    throw unsupportedMediaType(
+      `Content-Type must be application/octet-stream; got '${input.contentType ?? "none"}'.`,
+    );
+  const length =
+    input.contentLength && /^\d+$/.test(input.contentLength) ? BigInt(input.contentLength) : null;
+  const { image, target } = await getVisibleImage(ctx, caller, id);
+  assertAllowed(
+    "modify_image",
+    policyCaller(caller),
+    target,
+    "You are not authorized to stage data for this image.",
+  );
+  const owner = image.owner ?? caller.projectId;
+  const check = await stageRoom(owner);
+  if (length !== null) check(length);
+  assertReadyForData(image, "uploading");
+  await assertUploadingCount(owner);
+  const claimed = await db.image.updateMany({
+    where: { id: image.id, status: "queued", deleted: false },
+    data: { status: "uploading" },
+  });
+  if (claimed.count === 0)
+    throw conflict("Image status transition to uploading is not allowed: another upload is in progress.");
+
+  const store = stagingStore();
+  let writer: StoreWriter | null = null;
+  let size = 0n;
+  const heartbeat = setInterval(() => {
+    void db.image
+      .updateMany({ where: { id: image.id, status: "uploading" }, data: { updatedAt: new Date() } })
+      .catch(() => undefined);
+  }, uploadHeartbeatMs());
+  try {
+    writer = await store.begin(image.id);
+    const result = await pump(input.body, writer, {
+      onProgress: (n) => {
+        size = n;
+        check(n);
+      },
+    });
+    size = result.size;
+    if (length !== null && size < length)
+      throw badRequest(`The body ended after ${size} of ${length} bytes.`);
+    await writer.commit();
+    writer = null;
+    await db.$transaction(async (tx) => {
+      const r = await tx.image.updateMany({
+        where: { id: image.id, status: "uploading", deleted: false },
+        data: { size },
+      });
+      if (r.count === 0)
+        throw new AppError("gone", `Image ${image.id} was deleted while its data was staged.`);
+      await tx.upload.create({
+        data: {
+          id: image.id,
+          imageId: image.id,
+          kind: "stage",
+          store: STAGING_STORE,
+          key: image.id,
+          size,
+          offset: size,
+          userId: caller.userId,
+          projectId: caller.projectId,
+          metadata: JSON.stringify({ md5: result.md5, hash: result.hash, algo: result.algo }),
+          expiresAt: new Date(Date.now() + 365 * 24 * 3600_000),
+        },
+      });
+    });
+    await audit(ctx, {
+      action: "image.stage",
+      targetType: "image",
+      targetId: image.id,
+      detail: { size: size.toString() },
+    });
+  } catch (e) {
+    if (writer) await writer.abort();
+    else await store.delete(image.id).catch(() => undefined);
+    await db.image.updateMany({
+      where: { id: image.id, status: "uploading" },
+      data: { status: "queued", size: null },
+    });
+    if (e instanceof AppError) throw e;
+    log.warn("stage failed", { imageId: image.id, requestId: ctx.requestId, error: String(e) });
+    throw badRequest(
+      `The upload was interrupted after ${size} bytes; the image is queued again and can be staged again.`,
+    );
+  } finally {
+    clearInterval(heartbeat);
+  }
+}

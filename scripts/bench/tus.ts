@@ -1,0 +1,181 @@
+// `npm run bench` part "tus": a resumable (tus 1.0) upload of a 1 GiB image in PATCH chunks of
+// TUS_CHUNK_BYTES, beside PUT /v2/images/{id}/file of the same file in the same run, on the
+// filesystem store and (when the benchmarks' Ceph RGW is up) on the S3 store.
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { startIris, type IrisServer } from "../test/iris-server";
+import {
+  adminToken,
+  createImage,
+  curlPut,
+  dataFile,
+  deleteImage,
+  expectActive,
+  gib,
+  mb,
+  median,
+  ROUNDS,
+  SIZE,
+  timed,
+} from "./client";
+import type { BenchRgw } from "./rgw";
+import { removeAll, s3Client } from "./s3";
+
+/** Bytes per PATCH request: the chunk size the dashboard's tus client uses. */
+export const TUS_CHUNK_BYTES = 32 * 2 ** 20;
+
+/** One PATCH of file[offset, offset+length), streamed from the file; returns the new Upload-Offset. */
+function patch(
+  agent: http.Agent,
+  url: URL,
+  token: string,
+  file: string,
+  offset: number,
+  length: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "PATCH",
+        headers: {
+          "x-auth-token": token,
+          "tus-resumable": "1.0.0",
+          "upload-offset": String(offset),
+          "content-type": "application/offset+octet-stream",
+          "content-length": String(length),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (text += d));
+        res.on("end", () =>
+          res.statusCode === 204
+            ? resolve(Number(res.headers["upload-offset"]))
+            : reject(new Error(`PATCH at ${offset}: HTTP ${res.statusCode} ${text.slice(0, 300)}`)),
+        );
+      },
+    );
+    req.on("error", reject);
+    const body = fs.createReadStream(file, {
+      start: offset,
+      end: offset + length - 1,
+      highWaterMark: 1 << 20,
+    });
+    body.on("error", (e) => req.destroy(e));
+    body.pipe(req);
+  });
+}
+
+/** The whole tus flow for image `id`: create the upload, then PATCH the file chunk by chunk. */
+async function tusUpload(
+  server: IrisServer,
+  token: string,
+  id: string,
+  file: string,
+  store: string | null,
+): Promise<void> {
+  const res = await fetch(`${server.url}/image/v2/images/${id}/uploads`, {
+    method: "POST",
+    headers: {
+      "x-auth-token": token,
+      "tus-resumable": "1.0.0",
+      "upload-length": String(SIZE),
+      ...(store ? { "x-image-meta-store": store } : {}),
+    },
+  });
+  if (res.status !== 201) throw new Error(`tus create: HTTP ${res.status} ${await res.text()}`);
+  const location = new URL(res.headers.get("location")!, server.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    let offset = 0;
+    while (offset < SIZE) {
+      const length = Math.min(TUS_CHUNK_BYTES, SIZE - offset);
+      const next = await patch(agent, location, token, file, offset, length);
+      if (next !== offset + length) throw new Error(`PATCH at ${offset}: Upload-Offset ${next}`);
+      offset = next;
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Seconds for one upload of the file into a fresh image in `store` (checked, then deleted). */
+async function uploadOnce(
+  server: IrisServer,
+  token: string,
+  store: string,
+  upload: (id: string) => Promise<void>,
+): Promise<number> {
+  const id = await createImage(server, token, "bench-tus");
+  const seconds = await timed(() => upload(id));
+  await expectActive(server, token, id, SIZE, store);
+  await deleteImage(server, token, id);
+  return seconds;
+}
+
+/**
+ * PUT and tus, alternating, ROUNDS times each into `store` (named in X-Image-Meta-Store unless
+ * it is the default store); the median of each.
+ */
+async function compare(
+  server: IrisServer,
+  token: string,
+  file: string,
+  store: string,
+  isDefault: boolean,
+): Promise<string> {
+  const storeHeader = isDefault ? null : store;
+  const put: number[] = [];
+  const tus: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    put.push(
+      await uploadOnce(server, token, store, async (id) => {
+        const code = await curlPut(`${server.url}/image/v2/images/${id}/file`, file, {
+          "x-auth-token": token,
+          "content-type": "application/octet-stream",
+          ...(storeHeader ? { "x-image-meta-store": storeHeader } : {}),
+        });
+        if (code !== 204) throw new Error(`PUT: HTTP ${code}`);
+      }),
+    );
+    tus.push(await uploadOnce(server, token, store, (id) => tusUpload(server, token, id, file, storeHeader)));
+  }
+  const putRate = SIZE / median(put);
+  const tusRate = SIZE / median(tus);
+  const chunks = Math.ceil(SIZE / TUS_CHUNK_BYTES);
+  return `tus ${store.padEnd(5)} ${gib(SIZE)} GiB in ${chunks} PATCHes of ${TUS_CHUNK_BYTES / 2 ** 20} MiB (node:http): ${mb(tusRate)} MB/s; PUT …/file (curl) ${mb(putRate)} MB/s; ratio tus/PUT ${(tusRate / putRate).toFixed(2)} (target ≥ 0.90; median of ${ROUNDS} each)`;
+}
+
+export async function tusBenchmark(workDir: string, rgw: BenchRgw | null): Promise<string[]> {
+  const file = await dataFile(workDir);
+  const server = await startIris(
+    "sqlite",
+    path.join(workDir, "tus-bench"),
+    rgw ? rgw.storesEnv("file", "bench-tus/") : {},
+  );
+  const lines: string[] = [];
+  try {
+    const token = await adminToken(server);
+    for (const store of rgw ? ["file", "ceph"] : ["file"]) {
+      const line = await compare(server, token, file, store, store === "file");
+      console.log(line);
+      lines.push(line);
+    }
+    if (!rgw) lines.push("tus ceph  skipped (Ceph RGW unavailable)");
+  } finally {
+    await server.stop();
+    if (rgw) {
+      // Each image was deleted after its run; this catches what a failed run left behind.
+      const client = s3Client(rgw.s3);
+      await removeAll(client, rgw.s3.bucket, "bench-tus/").catch(() => 0);
+      client.destroy();
+    }
+  }
+  return lines;
+}
