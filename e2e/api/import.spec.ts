@@ -92,6 +92,14 @@ test("GET /v2/info/import lists the import methods", async ({ request, identity 
     type: "array",
     value: ["glance-direct", "web-download", "copy-image"],
   });
+  // Creating an image tells the client the same (openstacksdk's `--import` reads it).
+  const created = await request.post("/image/v2/images", {
+    headers: s.h,
+    data: { name: "import-headers", disk_format: "raw", container_format: "bare" },
+  });
+  expect(created.status()).toBe(201);
+  expect(created.headers()["openstack-image-import-methods"]).toBe("glance-direct,web-download,copy-image");
+  expect(created.headers()["openstack-image-store-ids"]).toBe("file,ceph");
 });
 
 test("glance-direct: stage, import, active with hashes; the task says so", async ({

@@ -8,6 +8,7 @@ import { S3Store as TusS3Store } from "@tus/s3-store";
 import type { DataStore } from "@tus/utils";
 import { env } from "../env";
 import { FilesystemStore } from "../stores/filesystem";
+import { ParallelHasher } from "../stores/hasher";
 import { s3ClientConfig, S3Store } from "../stores/s3";
 import type { ImageStore } from "../stores/types";
 
@@ -20,50 +21,91 @@ import type { ImageStore } from "../stores/types";
 export const TUS_ID = /^tus-[0-9a-f]{32}$/;
 
 interface HashState {
+  /** Bytes hashed so far (submitted to the hash workers). */
   offset: number;
-  md5: crypto.Hash;
-  other: crypto.Hash | null;
+  hasher: ParallelHasher;
 }
 
+// Hashing runs on worker threads (as for PUT …/file); each upload in progress keeps its hasher
+// between PATCH requests. Beyond MAX_HASHERS uploads at once, the finish hashes the stored data.
+const MAX_HASHERS = 16;
 const hashes = new Map<string, HashState>();
 
+function algorithms(): string[] {
+  const algo = env().IRIS_HASHING_ALGORITHM;
+  return algo === "md5" ? ["md5"] : ["md5", algo];
+}
+
 /** The digests of an upload hashed as it arrived, if every byte up to `size` went through. */
-export function takeDigests(id: string, size: number): { md5: string; other: string | null } | null {
+export async function takeDigests(
+  id: string,
+  size: number,
+): Promise<{ md5: string; other: string | null } | null> {
   const h = hashes.get(id);
   hashes.delete(id);
-  if (!h || h.offset !== size) return null;
-  return { md5: h.md5.digest("hex"), other: h.other ? h.other.digest("hex") : null };
+  if (!h) return null;
+  try {
+    if (h.offset !== size) return null;
+    const d = await h.hasher.digests();
+    const algo = env().IRIS_HASHING_ALGORITHM;
+    return { md5: d.md5!, other: algo === "md5" ? null : d[algo]! };
+  } finally {
+    await h.hasher.close();
+  }
 }
 
 export function forgetDigests(id: string): void {
+  const h = hashes.get(id);
   hashes.delete(id);
+  void h?.hasher.close();
 }
 
 /** Passes the PATCH body through, hashing it when it continues exactly where the hash stopped. */
 function hashing(id: string, offset: number, readable: Readable): Readable {
   let state = hashes.get(id);
-  if (offset === 0) {
-    const algo = env().IRIS_HASHING_ALGORITHM;
-    state = {
-      offset: 0,
-      md5: crypto.createHash("md5"),
-      other: algo === "md5" ? null : crypto.createHash(algo),
-    };
+  if (offset === 0 && !state && hashes.size < MAX_HASHERS) {
+    state = { offset: 0, hasher: new ParallelHasher(algorithms(), 1024 * 1024, 6) };
     hashes.set(id, state);
   } else if (!state || state.offset !== offset) {
-    hashes.delete(id); // a gap (restart, lost bytes): the finish hashes the stored data instead
+    forgetDigests(id); // a gap (restart, lost bytes): the finish hashes the stored data instead
     return readable;
   }
   const s = state;
+  let slot: { slot: number; view: Uint8Array } | null = null;
+  let fill = 0;
+  const submit = () => {
+    if (slot && fill > 0) {
+      s.hasher.submit(slot.slot, fill);
+      s.offset += fill;
+    } else if (slot) s.hasher.submit(slot.slot, 0); // hand an empty buffer back
+    slot = null;
+    fill = 0;
+  };
   const t = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      s.md5.update(chunk);
-      s.other?.update(chunk);
-      s.offset += chunk.length;
-      cb(null, chunk);
+      void (async () => {
+        let off = 0;
+        while (off < chunk.length) {
+          slot ??= await s.hasher.acquire();
+          const n = Math.min(chunk.length - off, slot.view.byteLength - fill);
+          slot.view.set(chunk.subarray(off, off + n), fill);
+          fill += n;
+          off += n;
+          if (fill === slot.view.byteLength) submit();
+        }
+      })().then(() => cb(null, chunk), cb);
+    },
+    flush(cb) {
+      submit();
+      cb();
     },
   });
   readable.on("error", (e) => t.destroy(e));
+  t.on("error", () => {
+    // Bytes handed to the store but maybe not stored: the offset will not match, so the finish
+    // hashes the stored data.
+    forgetDigests(id);
+  });
   return readable.pipe(t);
 }
 

@@ -371,7 +371,7 @@ export async function finishTusUpload(
   try {
     const image = await db.image.findUniqueOrThrow({ where: { id: imageId }, select: { owner: true } });
     (await storageRoom(image.owner ?? row.projectId ?? "")).check(size);
-    const digests = takeDigests(row.key, Number(size)) ?? (await hashStored(backend, row.key));
+    const digests = (await takeDigests(row.key, Number(size))) ?? (await hashStored(backend, row.key));
     const key = await backend.adopt(row.key, imageId);
     const store: ImageStore = backend.store;
     const done = await db.$transaction(async (tx) => {

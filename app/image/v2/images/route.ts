@@ -4,6 +4,8 @@ import { createImage } from "@/lib/server/images/create";
 import { listBody, listImages } from "@/lib/server/images/list";
 import { serializeImage } from "@/lib/server/images/serialize";
 import { z } from "zod";
+import { importMethods } from "@/lib/server/env";
+import { listStores } from "@/lib/server/stores";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +22,13 @@ export const POST = defineRoute({ family: "image", auth: "project" }, async ({ r
   const image = await createImage(ctx, requireProjectCaller(ctx), body);
   return Response.json(serializeImage(image), {
     status: 201,
-    headers: { Location: `${ctx.publicUrl}/image/v2/images/${image.id}` },
+    headers: {
+      Location: `${ctx.publicUrl}/image/v2/images/${image.id}`,
+      // Glance tells clients what import offers here (openstacksdk's --import looks for it).
+      "OpenStack-image-import-methods": importMethods().join(","),
+      "OpenStack-image-store-ids": listStores()
+        .map((s) => s.name)
+        .join(","),
+    },
   });
 });
