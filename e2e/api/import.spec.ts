@@ -1,10 +1,13 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "../fixtures";
 import { createImage, memberSession, put, sha512, waitForStatus } from "../support/data";
 import { IRIS_URL } from "../support/env";
+import { openMultipartUploads } from "../support/s3";
 import { startExtraServer, type ExtraServer } from "../support/server";
 
 // Interoperable image import: PUT …/stage, POST …/import (glance-direct, web-download,
@@ -309,6 +312,8 @@ test.describe("web-download", () => {
     request,
     identity,
   }) => {
+    // Two server starts and a crash: more time than the default.
+    test.slow();
     const env = {
       IRIS_WEB_DOWNLOAD_ALLOW: "127.0.0.1",
       IRIS_WEB_DOWNLOAD_ALLOWED_PORTS: String(source.port),
@@ -427,48 +432,64 @@ test.describe("copy-image", () => {
   });
 });
 
-test("kill -9 during PUT …/file: the next start's sweep puts the image back to queued", async ({
-  request,
-  identity,
-}) => {
-  const env = { IRIS_UPLOAD_STALE_SECONDS: "3", IRIS_SWEEP_INTERVAL_SECONDS: "1" };
-  const first = await startExtraServer(env);
-  const s = await memberSession(identity, request);
-  const img = await createImage(request, s.token);
-  const data = crypto.randomBytes(8 * MiB);
-  let sent = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(c) {
-      if (sent >= data.length) return c.close();
-      c.enqueue(data.subarray(sent, sent + 256 * 1024));
-      sent += 256 * 1024;
-      if (sent === 3 * MiB) {
-        // Once the server has the upload under way (saving), it dies.
-        await expect.poll(async () => (await imageOf(request, s.token, img.id)).status).toBe("saving");
-        first.kill();
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    },
+for (const endpoint of ["file", "stage"] as const)
+  test(`kill -9 during PUT …/${endpoint}: the next start's sweep puts the image back to queued, with no bytes left behind`, async ({
+    request,
+    identity,
+  }) => {
+    // Two server starts and a crash: more time than the default.
+    test.slow();
+    const env = { IRIS_UPLOAD_STALE_SECONDS: "3", IRIS_SWEEP_INTERVAL_SECONDS: "1" };
+    const first = await startExtraServer(env);
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const data = crypto.randomBytes(16 * MiB);
+    const busy = endpoint === "file" ? "saving" : "uploading";
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        if (sent >= data.length) return c.close();
+        c.enqueue(data.subarray(sent, sent + 256 * 1024));
+        sent += 256 * 1024;
+        if (sent === 10 * MiB) {
+          // Once the server is well into the upload (more than one S3 part), it dies.
+          await expect.poll(async () => (await imageOf(request, s.token, img.id)).status).toBe(busy);
+          first.kill();
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      },
+    });
+    await fetch(`${first.url}/image/v2/images/${img.id}/${endpoint}`, {
+      method: "PUT",
+      headers: { ...s.h, "content-type": "application/octet-stream" },
+      body,
+      // @ts-expect-error Node's fetch needs duplex for a streamed body
+      duplex: "half",
+    }).catch(() => undefined);
+    await first.stop();
+    expect((await imageOf(request, s.token, img.id)).status).toBe(busy);
+    const second = await startExtraServer(env);
+    try {
+      await waitForStatus(request, s.token, img.id, "queued");
+      const got = await imageOf(request, s.token, img.id);
+      expect(got.size).toBeNull();
+      expect(got.stores).toBeUndefined();
+      // No orphaned bytes: the half-written file, or the S3 multipart upload, is gone too.
+      const dir =
+        endpoint === "stage"
+          ? path.join(process.env.IRIS_DATA_DIR!, "staging")
+          : DEFAULT_STORE === "file"
+            ? path.join(process.env.IRIS_DATA_DIR!, "images")
+            : null;
+      if (dir)
+        await expect
+          .poll(() => fs.readdirSync(dir).filter((f) => f.includes(img.id)).length, { timeout: 15_000 })
+          .toBe(0);
+      else await expect.poll(() => openMultipartUploads(img.id), { timeout: 15_000 }).toBe(0);
+      // and the data can be sent again
+      expect((await put(request, s.token, img.id, data)).status()).toBe(204);
+      expect((await imageOf(request, s.token, img.id)).os_hash_value).toBe(sha512(data));
+    } finally {
+      await second.stop();
+    }
   });
-  await fetch(`${first.url}/image/v2/images/${img.id}/file`, {
-    method: "PUT",
-    headers: { ...s.h, "content-type": "application/octet-stream" },
-    body,
-    // @ts-expect-error Node's fetch needs duplex for a streamed body
-    duplex: "half",
-  }).catch(() => undefined);
-  await first.stop();
-  expect((await imageOf(request, s.token, img.id)).status).toBe("saving");
-  const second = await startExtraServer(env);
-  try {
-    await waitForStatus(request, s.token, img.id, "queued");
-    const got = await imageOf(request, s.token, img.id);
-    expect(got.size).toBeNull();
-    expect(got.stores).toBeUndefined();
-    // and the upload can be done again
-    expect((await put(request, s.token, img.id, data)).status()).toBe(204);
-    expect((await imageOf(request, s.token, img.id)).os_hash_value).toBe(sha512(data));
-  } finally {
-    await second.stop();
-  }
-});

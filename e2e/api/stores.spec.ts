@@ -1,44 +1,13 @@
 import crypto from "node:crypto";
-import {
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { expect, test } from "../fixtures";
 import { createImage, memberSession, put, rawUpload, sha512, waitForStatus } from "../support/data";
+import { bucket, env, objectExists, openMultipartUploads, prefix, s3 } from "../support/s3";
 
 // Several stores at once (Glance multi-store): the test runner gives every server a filesystem
 // store "file" and a Ceph RGW store "ceph" (S3), with a different default per database.
 
 const DEFAULT_STORE = process.env.IRIS_DEFAULT_STORE ?? "file";
-const env = (k: string) => process.env[`IRIS_STORE_CEPH_${k}`];
-const bucket = env("BUCKET")!;
-const prefix = env("PREFIX") ?? "";
-const s3 = new S3Client({
-  endpoint: env("ENDPOINT"),
-  region: env("REGION") ?? "us-east-1",
-  forcePathStyle: true,
-  credentials: { accessKeyId: env("ACCESS_KEY") ?? "", secretAccessKey: env("SECRET_KEY") ?? "" },
-  requestChecksumCalculation: "WHEN_REQUIRED",
-  responseChecksumValidation: "WHEN_REQUIRED",
-});
-
-async function objectExists(key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + key }));
-    return true;
-  } catch (e) {
-    if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-    throw e;
-  }
-}
-
-async function openMultipartUploads(key: string): Promise<number> {
-  const r = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix + key }));
-  return r.Uploads?.length ?? 0;
-}
-
 test.beforeAll(() => {
   expect(bucket, "the runner sets IRIS_STORE_CEPH_* for the API suite").toBeTruthy();
 });

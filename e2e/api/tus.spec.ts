@@ -297,6 +297,8 @@ test("kill -9 of the server mid-upload: the upload resumes on the next server, b
   request,
   identity,
 }) => {
+  // Two server starts and a crash: more time than the default.
+  test.slow();
   const first = await startExtraServer({});
   const s = await memberSession(identity, request);
   const img = await createImage(request, s.token);

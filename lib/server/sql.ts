@@ -1,4 +1,5 @@
 import "server-only";
+import crypto from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -45,10 +46,19 @@ class PgReader implements SqlReader {
     types.setTypeParser(1114, (s: string) => new Date(`${s.replace(" ", "T")}Z`));
     this.pool = new pg.Pool({ connectionString: url, max: 8, types });
   }
+  private readonly names = new Map<string, string>();
   async all(sql: string, params: unknown[]): Promise<Row[]> {
     let i = 0;
     const text = sql.replace(/\?/g, () => `$${++i}`);
-    const r = await this.pool.query(text, params as unknown[]);
+    // A named statement is parsed and planned once per connection, then reused: planning the
+    // list query (subqueries, OR-ed visibility) costs as much as running it.
+    let name = this.names.get(text);
+    if (!name) {
+      name = `iris_${crypto.createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+      if (this.names.size > 2000) this.names.clear();
+      this.names.set(text, name);
+    }
+    const r = await this.pool.query({ name, text, values: params as unknown[] });
     return r.rows as Row[];
   }
 }

@@ -2,7 +2,8 @@
 //   static checks (lint, format, typecheck) → unit (vitest) → production build →
 //   for SQLite and for PostgreSQL: start Iris, then API + browser (Playwright) and the stock
 //   OpenStack clients (Python) against it.
-// IRIS_TEST_ONLY=lint,typecheck,unit,api,ui,clients and IRIS_TEST_DBS=sqlite,postgres narrow a run.
+// IRIS_TEST_ONLY=lint,typecheck,unit,api,ui,clients, IRIS_TEST_DBS=sqlite,postgres and
+// IRIS_TEST_GREP (a Playwright --grep) narrow a run.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -144,7 +145,8 @@ async function serverSuites(db: "sqlite" | "postgres", s3: S3Endpoint) {
     if (projects.length) {
       banner(`${projects.join(" + ")} (Playwright) [${db}] at ${server.url}`);
       const report = path.join(dir, "playwright.json");
-      spawnSync(bin("playwright"), ["test", ...projects.map((p) => `--project=${p}`)], {
+      const grep = process.env.IRIS_TEST_GREP ? ["--grep", process.env.IRIS_TEST_GREP] : [];
+      spawnSync(bin("playwright"), ["test", ...projects.map((p) => `--project=${p}`), ...grep], {
         cwd: root,
         stdio: "inherit",
         env: { ...suiteEnv, PW_JSON_OUTPUT: report, PW_OUTPUT_DIR: path.join(dir, "results") },
