@@ -103,14 +103,34 @@ export async function deleteImage(server: IrisServer, token: string, id: string)
  * server). Asynchronous, so samplers in this process keep running. Returns the HTTP status.
  */
 export function curlPut(url: string, file: string, headers: Record<string, string>): Promise<number> {
+  return curlSend("PUT", url, file, headers).then((r) => r.status);
+}
+
+/** Sends `file` as the body of one request with curl; the status and the response headers. */
+export function curlSend(
+  method: string,
+  url: string,
+  file: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string> }> {
   return new Promise((resolve, reject) => {
-    const args = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-T", file];
+    const args = ["-s", "-o", "/dev/null", "-D", "-", "-X", method, "-T", file];
     for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
     const c = spawn(CURL, [...args, url]);
     let out = "";
     c.stdout.on("data", (d) => (out += d));
     c.on("error", reject);
-    c.on("close", () => resolve(Number(out.trim())));
+    c.on("close", () => {
+      const blocks = out.trim().split(/\r?\n\r?\n/);
+      const last = blocks[blocks.length - 1] ?? ""; // after any "100 Continue"
+      const [statusLine = "", ...lines] = last.split(/\r?\n/);
+      const found: Record<string, string> = {};
+      for (const l of lines) {
+        const i = l.indexOf(":");
+        if (i > 0) found[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      resolve({ status: Number(statusLine.split(" ")[1] ?? 0), headers: found });
+    });
   });
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { PassThrough, Readable, Transform } from "node:stream";
 import { FileStore } from "@tus/file-store";
 import { S3Store as TusS3Store } from "@tus/s3-store";
 import type { DataStore } from "@tus/utils";
@@ -119,38 +119,54 @@ const WRITE_CHUNK = 1024 * 1024;
 
 /**
  * The tus file store, writing in 1 MiB pieces (the stock store's write stream does 64 KiB
- * writes) and hashing the same pieces on the hash workers. Writes stay strictly in order: the
- * file's size is the upload's offset, so a crash must never leave a hole before data.
+ * writes) and hashing the same pieces on the hash workers. Each write starts when the one before
+ * it has finished: the file's size is the upload's offset, so a crash must never leave a hole
+ * before data.
  */
 class HashingFileStore extends FileStore {
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     if (!TUS_ID.test(id)) throw new Error(`invalid tus id ${JSON.stringify(id)}`);
     const state = hashStateAt(id, offset);
     const fh = await fs.promises.open(path.join(this.directory, id), "r+");
-    let position = offset;
+    let position = offset; // where the next piece goes
+    let stored = offset; // what is on disk
     let slot: { slot: number; view: Uint8Array } | null = null;
     let plain: Buffer | null = null;
     let fill = 0;
+    // Pieces are written one after the other (a chain), while the next ones are read and hashed.
+    let chain: Promise<void> = Promise.resolve();
+    let inflight = 0;
     const take = async (): Promise<Uint8Array> => {
       if (state) return (slot ??= await state.hasher.acquire()).view;
+      if (!plain && inflight >= 4) await chain;
       return (plain ??= Buffer.allocUnsafe(WRITE_CHUNK));
     };
-    const flush = async () => {
+    const flush = () => {
       if (fill === 0) return;
       const view = state ? slot!.view : plain!;
-      if (state) state.hasher.submit(slot!.slot, fill, 1);
-      try {
-        let off = 0;
-        while (off < fill) off += (await fh.write(view, off, fill - off, position + off)).bytesWritten;
-        position += fill;
-        if (state) state.offset += fill;
-      } finally {
-        if (state) {
-          state.hasher.done(slot!.slot);
-          slot = null;
-        }
-        fill = 0;
+      const hashSlot = slot?.slot;
+      const n = fill;
+      const at = position;
+      position += n;
+      if (state && hashSlot !== undefined) {
+        state.hasher.submit(hashSlot, n, 1);
+        state.offset += n;
       }
+      slot = null;
+      plain = null;
+      fill = 0;
+      inflight++;
+      chain = chain
+        .then(async () => {
+          let off = 0;
+          while (off < n) off += (await fh.write(view, off, n - off, at + off)).bytesWritten;
+          stored = at + n;
+        })
+        .finally(() => {
+          inflight--;
+          if (state && hashSlot !== undefined) state.hasher.done(hashSlot);
+        });
+      chain.catch(() => undefined); // observed below
     };
     try {
       for await (const chunk of readable as AsyncIterable<Buffer>) {
@@ -161,24 +177,37 @@ class HashingFileStore extends FileStore {
           view.set(chunk.subarray(off, off + n), fill);
           fill += n;
           off += n;
-          if (fill === view.byteLength) await flush();
+          if (fill === view.byteLength) flush();
         }
       }
-      await flush();
+      flush();
+      await chain;
     } catch (e) {
       forgetDigests(id);
+      await chain.catch(() => undefined);
       throw e;
     } finally {
-      if (slot && state) state.hasher.submit((slot as { slot: number }).slot, 0); // unused buffer back
+      const unused = slot as { slot: number } | null;
+      if (unused && state) state.hasher.submit(unused.slot, 0); // an unfilled buffer goes back
       await fh.close();
     }
-    return position;
+    return stored;
   }
+}
+
+/**
+ * A PATCH body that ends, instead of failing, when the client goes away: the S3 store would
+ * otherwise throw away the part it was filling, and the client could not resume from there.
+ */
+function endOnError(readable: Readable): Readable {
+  const out = new PassThrough();
+  readable.on("error", () => out.end());
+  return readable.pipe(out);
 }
 
 class HashingS3Store extends TusS3Store {
   override write(readable: Readable, id: string, offset: number): Promise<number> {
-    return super.write(hashing(id, offset, readable), id, offset);
+    return super.write(hashing(id, offset, endOnError(readable)), id, offset);
   }
 }
 

@@ -29,9 +29,30 @@ import {
 // run (size, hashes, quotas) and the image becomes active; termination or expiry puts it back
 // to queued.
 
-const HEADER_IMAGE = "x-iris-image-id";
-const HEADER_TUS_ID = "x-iris-tus-id";
-const HEADER_MAX = "x-iris-max-size";
+/** What the tus server's callbacks need to know about a request, beside the request itself. */
+interface TusContext {
+  imageId: string;
+  /** The upload's id in the store (HEAD, PATCH, DELETE). */
+  tusId?: string;
+  maxSize: number;
+  userId?: string;
+  projectId?: string;
+}
+
+// Requests go to @tus/server as they came (no copy of the body stream); what the callbacks
+// need rides along here.
+const contexts = new WeakMap<Request, TusContext>();
+
+function contextOf(req: Request): TusContext {
+  const c = contexts.get(req);
+  if (!c) throw new Error("tus request without its Iris context");
+  return c;
+}
+
+function handle(server: Server, req: Request, context: TusContext): Promise<Response> {
+  contexts.set(req, context);
+  return server.handleWeb(req);
+}
 const CHECKSUM_ALGORITHMS: Record<string, string> = {
   sha1: "sha1",
   sha256: "sha256",
@@ -53,14 +74,14 @@ function tusServer(backend: TusBackend): Server {
       path: "/image/v2/images",
       datastore: backend.datastore,
       locker,
-      maxSize: (req) => Number(req.headers.get(HEADER_MAX) ?? env().IRIS_IMAGE_SIZE_CAP),
+      maxSize: (req) => contexts.get(req)?.maxSize ?? env().IRIS_IMAGE_SIZE_CAP,
       namingFunction: () => newTusId(backend.store),
       generateUrl: (req, { proto, host, id }) =>
-        `${proto}://${host}/image/v2/images/${req.headers.get(HEADER_IMAGE)}/uploads/${urlId(backend.store, id)}`,
-      getFileIdFromRequest: (req) => req.headers.get(HEADER_TUS_ID) ?? undefined,
+        `${proto}://${host}/image/v2/images/${contextOf(req).imageId}/uploads/${urlId(backend.store, id)}`,
+      getFileIdFromRequest: (req) => contexts.get(req)?.tusId,
       respectForwardedHeaders: env().IRIS_TRUST_PROXY,
       onUploadCreate: async (req, upload) => {
-        const imageId = req.headers.get(HEADER_IMAGE)!;
+        const { imageId, userId, projectId } = contextOf(req);
         await db.upload.create({
           data: {
             id: urlId(backend.store, upload.id),
@@ -69,8 +90,8 @@ function tusServer(backend: TusBackend): Server {
             store: backend.store.name,
             key: upload.id,
             size: upload.size === undefined ? null : BigInt(upload.size),
-            userId: req.headers.get("x-iris-user-id"),
-            projectId: req.headers.get("x-iris-project-id"),
+            userId,
+            projectId,
             expiresAt: new Date(Date.now() + env().IRIS_TUS_EXPIRATION_HOURS * 3600_000),
           },
         });
@@ -88,43 +109,9 @@ function parseLength(v: string | null): bigint | null {
   return BigInt(v.trim());
 }
 
-/**
- * A request body that ends, instead of failing, when the client goes away: tus keeps what
- * arrived (the S3 store would otherwise throw away the part it was filling), and the client
- * resumes from there.
- */
-function endOnAbort(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> | null {
-  if (!body) return null;
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch {
-        controller.close();
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-}
-
-/** The tus request as handed to @tus/server, with what it needs from us in private headers. */
-function forward(req: Request, extra: Record<string, string>, body?: BodyInit | null): Request {
-  const headers = new Headers(req.headers);
-  for (const h of [HEADER_IMAGE, HEADER_TUS_ID, HEADER_MAX, "x-iris-user-id", "x-iris-project-id"])
-    headers.delete(h);
-  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
-  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers };
-  const payload = body === undefined ? endOnAbort(req.body) : body;
-  if (payload !== null && req.method !== "HEAD" && req.method !== "GET") {
-    init.body = payload;
-    init.duplex = "half";
-  }
-  return new Request(req.url, init);
+/** The PATCH with its body replaced (a verified checksum chunk). */
+function withBody(req: Request, body: Blob): Request {
+  return new Request(req.url, { method: req.method, headers: req.headers, body });
 }
 
 function withTusHeaders(res: Response): Response {
@@ -135,7 +122,10 @@ function withTusHeaders(res: Response): Response {
 
 /** OPTIONS: what this server supports (no authentication, as tus clients and CORS expect). */
 export async function tusOptions(req: Request): Promise<Response> {
-  const res = await tusServer(tusBackend(defaultStore())).handleWeb(forward(req, {}, null));
+  const res = await handle(tusServer(tusBackend(defaultStore())), req, {
+    imageId: "",
+    maxSize: env().IRIS_IMAGE_SIZE_CAP,
+  });
   const headers = new Headers(res.headers);
   headers.set("Tus-Extension", `${headers.get("Tus-Extension") ?? ""},checksum`.replace(/^,/, ""));
   headers.set("Tus-Checksum-Algorithm", Object.keys(CHECKSUM_ALGORITHMS).join(","));
@@ -178,14 +168,12 @@ export async function createTusUpload(
   const backend = tusBackend(store);
   let res: Response;
   try {
-    res = await tusServer(backend).handleWeb(
-      forward(req, {
-        [HEADER_IMAGE]: image.id,
-        [HEADER_MAX]: String(length),
-        "x-iris-user-id": caller.userId,
-        "x-iris-project-id": caller.projectId,
-      }),
-    );
+    res = await handle(tusServer(backend), req, {
+      imageId: image.id,
+      maxSize: Number(length),
+      userId: caller.userId,
+      projectId: caller.projectId,
+    });
   } catch (e) {
     res = new Response(String(e), { status: 500 });
   }
@@ -234,30 +222,30 @@ export async function tusUploadRequest(
   const store = findStore(row.store);
   if (!store) throw conflict(`The upload's store ${row.store} is no longer configured.`);
   const backend = tusBackend(store);
-  const headers = {
-    [HEADER_IMAGE]: image.id,
-    [HEADER_TUS_ID]: row.key,
-    [HEADER_MAX]: String(row.size ?? 0n),
+  const context: TusContext = {
+    imageId: image.id,
+    tusId: row.key,
+    maxSize: Number(row.size ?? 0n),
   };
   const server = tusServer(backend);
 
   if (req.method === "PATCH") {
     const checksum = req.headers.get("upload-checksum");
     const body = checksum ? await verifiedBody(req, checksum) : undefined;
-    const res = await server.handleWeb(forward(req, headers, body));
+    const res = await handle(server, body ? withBody(req, body) : req, context);
     if (res.status === 204 && row.size !== null && res.headers.get("upload-offset") === row.size.toString())
       return finishedResponse(ctx, res, row.id, image.id, backend);
     return withTusHeaders(res);
   }
   if (req.method === "HEAD") {
-    const res = await server.handleWeb(forward(req, headers, null));
+    const res = await handle(server, req, context);
     // A server stopped between the last byte and the finish: finish now, when the client looks.
     if (res.status === 200 && row.size !== null && res.headers.get("upload-offset") === row.size.toString())
       return finishedResponse(ctx, res, row.id, image.id, backend);
     return withTusHeaders(res);
   }
   if (req.method === "DELETE") {
-    const res = await server.handleWeb(forward(req, headers, null));
+    const res = await handle(server, req, context);
     if (res.status === 204 || res.status === 404 || res.status === 410) {
       await backend.remove(row.key).catch(() => undefined);
       await releaseUpload(row);
