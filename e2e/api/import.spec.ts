@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "../fixtures";
-import { createImage, memberSession, put, sha512, waitForStatus } from "../support/data";
+import { createImage, memberSession, put, sha512, streamWithCrash, waitForStatus } from "../support/data";
 import { IRIS_URL } from "../support/env";
 import { openMultipartUploads } from "../support/s3";
 import { startExtraServer, type ExtraServer } from "../support/server";
@@ -445,27 +445,18 @@ for (const endpoint of ["file", "stage"] as const)
     const img = await createImage(request, s.token);
     const data = crypto.randomBytes(16 * MiB);
     const busy = endpoint === "file" ? "saving" : "uploading";
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(c) {
-        if (sent >= data.length) return c.close();
-        c.enqueue(data.subarray(sent, sent + 256 * 1024));
-        sent += 256 * 1024;
-        if (sent === 10 * MiB) {
-          // Once the server is well into the upload (more than one S3 part), it dies.
-          await expect.poll(async () => (await imageOf(request, s.token, img.id)).status).toBe(busy);
-          first.kill();
-        }
-        await new Promise((r) => setTimeout(r, 2));
+    await streamWithCrash(
+      `${first.url}/image/v2/images/${img.id}/${endpoint}`,
+      "PUT",
+      { ...s.h, "content-type": "application/octet-stream" },
+      data,
+      10 * MiB,
+      async () => {
+        // Once the server is well into the upload (more than one S3 part), it dies.
+        await expect.poll(async () => (await imageOf(request, s.token, img.id)).status).toBe(busy);
+        first.kill();
       },
-    });
-    await fetch(`${first.url}/image/v2/images/${img.id}/${endpoint}`, {
-      method: "PUT",
-      headers: { ...s.h, "content-type": "application/octet-stream" },
-      body,
-      // @ts-expect-error Node's fetch needs duplex for a streamed body
-      duplex: "half",
-    }).catch(() => undefined);
+    );
     await first.stop();
     expect((await imageOf(request, s.token, img.id)).status).toBe(busy);
     const second = await startExtraServer(env);

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import * as tus from "tus-js-client";
 import { expect, test } from "../fixtures";
-import { createImage, memberSession, sha512, waitForStatus } from "../support/data";
+import { createImage, memberSession, sha512, streamWithCrash, waitForStatus } from "../support/data";
 import { IRIS_URL } from "../support/env";
 import { startExtraServer } from "../support/server";
 
@@ -49,22 +49,21 @@ async function patch(
   });
 }
 
-/** One PATCH of all `data` from offset 0, streamed in 256 KiB pieces; optionally cut off. */
+/** One PATCH of all `data` from offset 0, streamed in 256 KiB pieces, cut off by the client at `abortAt`. */
 async function streamPatch(
   url: string,
   token: string,
   data: Buffer,
-  opts: { abortAt?: number; onSent?: (sent: number) => void },
+  opts: { abortAt: number },
 ): Promise<void> {
   const ctrl = new AbortController();
   let sent = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(c) {
       if (sent >= data.length) return c.close();
-      if (opts.abortAt !== undefined && sent >= opts.abortAt) return ctrl.abort();
+      if (sent >= opts.abortAt) return ctrl.abort();
       c.enqueue(data.subarray(sent, sent + 256 * 1024));
       sent += 256 * 1024;
-      opts.onSent?.(sent);
       await new Promise((r) => setTimeout(r, 5));
     },
   });
@@ -306,7 +305,19 @@ test("kill -9 of the server mid-upload: the upload resumes on the next server, b
   const created = await createUpload(first.url, s.token, img.id, data.length);
   const path = new URL(created.headers.get("location")!).pathname;
   // The server dies while the body streams.
-  await streamPatch(`${first.url}${path}`, s.token, data, { onSent: (n) => n === 6 * MiB && first.kill() });
+  await streamWithCrash(
+    `${first.url}${path}`,
+    "PATCH",
+    {
+      ...TUS,
+      "x-auth-token": s.token,
+      "upload-offset": "0",
+      "content-type": "application/offset+octet-stream",
+    },
+    data,
+    6 * MiB,
+    async () => first.kill(),
+  );
   await first.stop();
   const second = await startExtraServer({});
   try {

@@ -95,3 +95,53 @@ export async function waitForStatus(request: APIRequestContext, token: string, i
     )
     .toBe(status);
 }
+
+/**
+ * Streams `data` to `url` (node:http, 256 KiB at a time) and, once `at` bytes are out, awaits
+ * `then()` — which kills the server in the crash tests — and goes on until the connection
+ * breaks or the server answers. Node's fetch can hang when a server dies mid-body; this cannot.
+ */
+export function streamWithCrash(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  data: Buffer,
+  at: number,
+  then: () => Promise<void>,
+): Promise<number | "broken"> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (v: number | "broken") => {
+      if (!settled) {
+        settled = true;
+        resolve(v);
+      }
+    };
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method,
+        headers: { ...headers, "content-length": String(data.length) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => done(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", () => done("broken"));
+    req.on("close", () => setTimeout(() => done("broken"), 100));
+    void (async () => {
+      for (let sent = 0; sent < data.length && !settled;) {
+        const piece = data.subarray(sent, sent + 256 * 1024);
+        sent += piece.length;
+        const ok = req.write(piece);
+        if (sent === at) await then();
+        if (!ok) await new Promise<void>((r) => (req.once("drain", r), req.once("close", r)));
+      }
+      if (!settled) req.end();
+    })().catch(() => done("broken"));
+  });
+}

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PassThrough, Readable, Transform } from "node:stream";
 import { FileStore } from "@tus/file-store";
-import { S3Store as TusS3Store } from "@tus/s3-store";
+import { S3Store as TusS3Store, type MetadataValue } from "@tus/s3-store";
 import type { DataStore } from "@tus/utils";
 import { env } from "../env";
 import { FilesystemStore } from "../stores/filesystem";
@@ -205,9 +205,72 @@ function endOnError(readable: Readable): Readable {
   return readable.pipe(out);
 }
 
+/** Parts of one PATCH uploaded at once (as the Iris S3 store does). */
+const S3_PARTS_IN_FLIGHT = 4;
+
 class HashingS3Store extends TusS3Store {
   override write(readable: Readable, id: string, offset: number): Promise<number> {
     return super.write(hashing(id, offset, endOnError(readable)), id, offset);
+  }
+
+  /**
+   * The stock store cuts the body into part files in the temporary folder and uploads them from
+   * there (every byte written to disk and read back); parts are cut in memory here instead,
+   * with the same rules: full parts (and the final one) become multipart parts, a shorter piece
+   * at the end of a PATCH is kept as the incomplete part for the next PATCH to continue.
+   */
+  protected override async uploadParts(
+    metadata: MetadataValue,
+    readStream: Readable,
+    currentPartNumber: number,
+    offset: number,
+  ): Promise<number> {
+    const size = metadata.file.size;
+    const partSize = this.calcOptimalPartSize(size);
+    let uploaded = 0;
+    let failure: unknown = null;
+    const inflight = new Set<Promise<void>>();
+    let partNumber = currentPartNumber;
+    let at = offset;
+    const send = async (data: Buffer) => {
+      const number = partNumber++;
+      at += data.length;
+      const whole = data.length >= this.minPartSize || size === at;
+      const p: Promise<void> = (async () => {
+        if (whole) await this.uploadPart(metadata, data, number);
+        // The SDK needs the length of the body: a Buffer carries it.
+        else await this.uploadIncompletePart(metadata.file.id, data as unknown as Readable);
+        uploaded += data.length;
+      })()
+        .catch((e: unknown) => void (failure ??= e))
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+      while (inflight.size >= S3_PARTS_IN_FLIGHT) await Promise.race(inflight);
+      if (failure) throw failure;
+    };
+    let buf = Buffer.allocUnsafe(partSize);
+    let fill = 0;
+    try {
+      for await (const chunk of readStream as AsyncIterable<Buffer>) {
+        let off = 0;
+        while (off < chunk.length) {
+          const n = Math.min(chunk.length - off, partSize - fill);
+          chunk.copy(buf, fill, off, off + n);
+          fill += n;
+          off += n;
+          if (fill === partSize) {
+            await send(buf);
+            buf = Buffer.allocUnsafe(partSize);
+            fill = 0;
+          }
+        }
+      }
+      if (fill > 0) await send(buf.subarray(0, fill));
+    } finally {
+      await Promise.allSettled([...inflight]);
+    }
+    if (failure) throw failure;
+    return uploaded;
   }
 }
 
