@@ -139,7 +139,16 @@ export function streamWithCrash(
         sent += piece.length;
         const ok = req.write(piece);
         if (sent === at) await then();
-        if (!ok) await new Promise<void>((r) => (req.once("drain", r), req.once("close", r)));
+        if (!ok)
+          await new Promise<void>((r) => {
+            const go = () => {
+              req.off("drain", go);
+              req.off("close", go);
+              r();
+            };
+            req.on("drain", go);
+            req.on("close", go);
+          });
       }
       if (!settled) req.end();
     })().catch(() => done("broken"));
