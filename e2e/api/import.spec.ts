@@ -156,6 +156,38 @@ test("glance-direct: stage, import, active with hashes; the task says so", async
   });
 });
 
+test("quotas: staging over image_stage_total is 413; import while at image_size_total is 413", async ({
+  request,
+  identity,
+}) => {
+  const server = await startExtraServer({
+    IRIS_QUOTA_IMAGE_STAGE_TOTAL: "1",
+    IRIS_QUOTA_IMAGE_SIZE_TOTAL: "1",
+  });
+  try {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const staged = await request.put(`${server.url}/image/v2/images/${img.id}/stage`, {
+      headers: { ...s.h, "content-type": "application/octet-stream" },
+      data: crypto.randomBytes(2 * MiB),
+    });
+    expect(staged.status()).toBe(413);
+    expect((await staged.json()).error.message).toContain("staging quota");
+    expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
+    // Exactly at the storage quota (1 MiB stored): an import is refused before it starts.
+    const full = await createImage(request, s.token);
+    expect((await put(request, s.token, full.id, crypto.randomBytes(MiB))).status()).toBe(204);
+    const r = await importImage(request, server.url, s.token, img.id, {
+      method: { name: "web-download", uri: "http://example.com/disk.img" },
+    });
+    expect(r.status()).toBe(413);
+    expect((await r.json()).error.message).toContain("storage quota");
+    expect(await tasksOf(request, s.token, img.id)).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
+
 test("bad import requests get Glance's codes", async ({ request, identity }) => {
   const s = await memberSession(identity, request);
   const img = await createImage(request, s.token);

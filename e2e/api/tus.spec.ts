@@ -201,6 +201,34 @@ test("creation is authorized and checked like PUT …/file", async ({ request, i
   expect(notOurs.status).toBe(404);
 });
 
+test("the quota is checked again when the last byte arrives: the later of two uploads is 413 and queued again", async ({
+  request,
+  identity,
+}) => {
+  const server = await startExtraServer({ IRIS_QUOTA_IMAGE_SIZE_TOTAL: "1" }); // 1 MiB per project
+  try {
+    const s = await memberSession(identity, request);
+    const a = await createImage(request, s.token);
+    const b = await createImage(request, s.token);
+    const size = 700 * 1024;
+    // Both fit when they are created (nothing is stored yet)…
+    const ua = await createUpload(server.url, s.token, a.id, size);
+    const ub = await createUpload(server.url, s.token, b.id, size);
+    expect([ua.status, ub.status]).toEqual([201, 201]);
+    expect((await patch(ua.headers.get("location")!, s.token, 0, crypto.randomBytes(size))).status).toBe(204);
+    expect((await imageOf(request, s.token, a.id)).status).toBe("active");
+    // …but the second one no longer does when it is complete.
+    const last = await patch(ub.headers.get("location")!, s.token, 0, crypto.randomBytes(size));
+    expect(last.status).toBe(413);
+    expect((await last.json()).error.message).toContain("storage quota");
+    const got = await imageOf(request, s.token, b.id);
+    expect(got.status).toBe("queued");
+    expect(got.stores).toBeUndefined();
+  } finally {
+    await server.stop();
+  }
+});
+
 test("a quota too small for Upload-Length is 413 before any byte is sent", async ({ request, identity }) => {
   const server = await startExtraServer({ IRIS_QUOTA_IMAGE_SIZE_TOTAL: "1" });
   try {

@@ -14,7 +14,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
 } from "@aws-sdk/client-s3";
-import { S3Store, abortStaleUploads, type S3StoreConfig } from "../../lib/server/stores/s3";
+import { S3Store, type S3StoreConfig } from "../../lib/server/stores/s3";
 import type { StoreWriter } from "../../lib/server/stores/types";
 
 const MiB = 1024 * 1024;
@@ -367,7 +367,7 @@ async function main() {
     const other = new S3Store("other", { ...config, prefix: `s3-store-check/${runId}-other/` });
     const ow = await other.begin("stale-3");
     await ow.write(big.subarray(0, 8 * MiB));
-    const young = await abortStaleUploads(store, 60_000);
+    const young = await store.abortStale(60_000);
     assert(young === 0, `abortStale(60 s) aborted ${young} fresh uploads`);
     await new Promise((r) => setTimeout(r, 1100)); // Initiated has 1 s resolution
     const n = await store.abortStale(500);

@@ -5,19 +5,31 @@ import { findStore } from "../stores";
 import { tusBackend } from "../uploads/tus-stores";
 import { stagingStore } from "../imports/staging";
 
+/**
+ * Deletes one store copy: marked `deleting` first (readers skip it at once), then removed from
+ * the store, then forgotten. If the store fails, the copy stays `deleting` and the sweep retries
+ * it. Returns whether it is gone.
+ */
+export async function deleteLocation(loc: {
+  id: string;
+  imageId: string;
+  store: string;
+  key: string;
+}): Promise<boolean> {
+  await db.imageLocation.updateMany({ where: { id: loc.id }, data: { status: "deleting" } });
+  try {
+    await findStore(loc.store)?.delete(loc.key);
+    await db.imageLocation.deleteMany({ where: { id: loc.id } });
+    return true;
+  } catch (e) {
+    log.warn("could not delete image data yet", { imageId: loc.imageId, store: loc.store, error: String(e) });
+    return false;
+  }
+}
+
 /** Removes an image's data from every store that holds it, then the records that pointed at it. */
 export async function removeImageData(imageId: string): Promise<void> {
-  const locations = await db.imageLocation.findMany({ where: { imageId } });
-  for (const loc of locations) {
-    await db.imageLocation.update({ where: { id: loc.id }, data: { status: "deleting" } });
-    try {
-      await findStore(loc.store)?.delete(loc.key);
-      await db.imageLocation.delete({ where: { id: loc.id } });
-    } catch (e) {
-      // Left as "deleting": the next start's sweep retries it.
-      log.error("could not delete image data", { imageId, store: loc.store, error: String(e) });
-    }
-  }
+  for (const loc of await db.imageLocation.findMany({ where: { imageId } })) await deleteLocation(loc);
   // Uploads in progress (tus) and staged data: they go too.
   for (const up of await db.upload.findMany({ where: { imageId } })) {
     const store = findStore(up.store);

@@ -48,12 +48,24 @@ export interface StorageRoom {
   check(size: bigint, announced?: boolean): void;
 }
 
-/** How much more the project may store, under the size cap and its image_size_total quota. */
-export async function storageRoom(owner: string): Promise<StorageRoom> {
+const QUOTA_WORDS = {
+  image_size_total: { noun: "storage", verb: "store" },
+  image_stage_total: { noun: "staging", verb: "stage" },
+} as const;
+
+/**
+ * How much more the project may store (image_size_total) or stage (image_stage_total), under
+ * the size cap and that quota.
+ */
+export async function storageRoom(
+  owner: string,
+  resource: keyof typeof QUOTA_WORDS = "image_size_total",
+): Promise<StorageRoom> {
   const cap = BigInt(env().IRIS_IMAGE_SIZE_CAP);
-  const limit = await quotaLimit(owner, "image_size_total");
-  const used = limit >= 0n ? (await usage(owner)).image_size_total : 0n;
+  const limit = await quotaLimit(owner, resource);
+  const used = limit >= 0n ? (await usage(owner))[resource] : 0n;
   const room = limit >= 0n ? limit - used : -1n;
+  const words = QUOTA_WORDS[resource];
   return {
     cap,
     room,
@@ -66,7 +78,7 @@ export async function storageRoom(owner: string): Promise<StorageRoom> {
         );
       if (room >= 0n && size > room)
         throw tooLarge(
-          `Image exceeds the storage quota: the project may store ${limit / MiB} MiB and stores ${(used + MiB - 1n) / MiB} MiB.`,
+          `Image exceeds the ${words.noun} quota: the project may ${words.verb} ${limit / MiB} MiB and ${words.verb}s ${(used + MiB - 1n) / MiB} MiB.`,
         );
     },
   };

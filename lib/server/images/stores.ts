@@ -3,10 +3,10 @@ import { audit } from "../audit";
 import type { RequestContext } from "../context";
 import { db } from "../db";
 import { conflict, forbidden, notFound } from "../errors";
-import { log } from "../log";
 import { assertAllowed } from "../policy";
 import { findStore } from "../stores";
 import { getVisibleImage, policyCaller, type ImageCaller } from "./access";
+import { deleteLocation } from "./data-removal";
 
 // DELETE /v2/stores/{store_id}/{image_id}: remove an image's data from one store while other
 // stores keep it (Glance's delete_from_store).
@@ -37,14 +37,7 @@ export async function deleteFromStore(
     );
   const location = locations.find((l) => l.store === storeId);
   if (!location) throw notFound(`Image ${image.id} is not stored in store ${storeId}.`);
-  // Marked first: if the store delete fails, the crash sweep retries it; readers skip it at once.
-  await db.imageLocation.update({ where: { id: location.id }, data: { status: "deleting" } });
-  try {
-    await store.delete(location.key);
-    await db.imageLocation.delete({ where: { id: location.id } });
-  } catch (e) {
-    log.error("could not delete image data from a store", { imageId, store: storeId, error: String(e) });
-  }
+  await deleteLocation(location);
   await audit(ctx, {
     action: "image.store.delete",
     targetType: "image",

@@ -2,7 +2,8 @@ import "server-only";
 import { db } from "../db";
 import { env } from "../env";
 import { log } from "../log";
-import { findStore, listStores } from "../stores";
+import { listStores } from "../stores";
+import { deleteLocation } from "./data-removal";
 import { FilesystemStore } from "../stores/filesystem";
 import { S3Store } from "../stores/s3";
 import { sweepExpiredUploads } from "../uploads/tus";
@@ -17,7 +18,16 @@ import { stagingStore } from "../imports/staging";
 /** How long an interrupted write waits before the sweep takes it back (IRIS_UPLOAD_STALE_SECONDS). */
 const staleAfterMs = () => env().IRIS_UPLOAD_STALE_SECONDS * 1000;
 /** How often a running upload proves it is alive: well within the stale time. */
-export const uploadHeartbeatMs = () => Math.min(20_000, Math.floor(staleAfterMs() / 3));
+const uploadHeartbeatMs = () => Math.min(20_000, Math.floor(staleAfterMs() / 3));
+
+/**
+ * While a long write runs, `touch` keeps its record's updatedAt fresh so that the sweep leaves it
+ * alone; call the returned function when the write ends.
+ */
+export function heartbeat(touch: () => Promise<unknown>): () => void {
+  const timer = setInterval(() => void touch().catch(() => undefined), uploadHeartbeatMs());
+  return () => clearInterval(timer);
+}
 
 export async function sweepStale(
   now = Date.now(),
@@ -66,19 +76,8 @@ export async function sweepStale(
       );
   }
   let deleted = 0;
-  for (const loc of await db.imageLocation.findMany({ where: { status: "deleting" } })) {
-    try {
-      await findStore(loc.store)?.delete(loc.key);
-      await db.imageLocation.delete({ where: { id: loc.id } });
-      deleted++;
-    } catch (e) {
-      log.warn("could not delete image data yet", {
-        imageId: loc.imageId,
-        store: loc.store,
-        error: String(e),
-      });
-    }
-  }
+  for (const loc of await db.imageLocation.findMany({ where: { status: "deleting" } }))
+    if (await deleteLocation(loc)) deleted++;
   if (requeued || partials || deleted || expired || interrupted)
     log.info("recovered after an interruption", { requeued, partials, deleted, expired, interrupted });
   return { requeued, partials, deleted, expired, interrupted };

@@ -6,11 +6,11 @@ import { AppError, badRequest, conflict, unsupportedMediaType } from "../errors"
 import { pump } from "../stores/pump";
 import { defaultStore, getStore } from "../stores";
 import type { StoreWriter } from "../stores/types";
-import { newUuid } from "../ids";
 import { log } from "../log";
 import type { ImageCaller } from "./access";
 import { assertReadyForData, getUploadableImage, storageRoom } from "./data-rules";
-import { uploadHeartbeatMs } from "./sweep";
+import { recordImageData } from "./data-record";
+import { heartbeat } from "./sweep";
 
 // PUT /v2/images/{id}/file: stream the body to the store while counting it and hashing it
 // (MD5 checksum and os_hash_value on worker threads), enforce quotas as bytes arrive, and move
@@ -69,11 +69,9 @@ export async function uploadImageData(
   let writer: StoreWriter | null = null;
   let size = 0n;
   // While the bytes arrive, keep the image's heartbeat fresh so the crash sweep leaves it alone.
-  const heartbeat = setInterval(() => {
-    void db.image
-      .updateMany({ where: { id: image.id, status: "saving" }, data: { updatedAt: new Date() } })
-      .catch(() => undefined);
-  }, uploadHeartbeatMs());
+  const stopHeartbeat = heartbeat(() =>
+    db.image.updateMany({ where: { id: image.id, status: "saving" }, data: { updatedAt: new Date() } }),
+  );
   try {
     writer = await store.begin(key);
     const result = await pump(input.body, writer, {
@@ -91,25 +89,13 @@ export async function uploadImageData(
       throw new AppError("bad_request", `The body ended after ${size} of ${length} bytes.`);
     await writer.commit();
     writer = null;
-    const done = await db.$transaction(async (tx) => {
-      const r = await tx.image.updateMany({
-        where: { id: image.id, status: "saving", deleted: false },
-        data: {
-          status: "active",
-          size,
-          checksum: result.md5,
-          osHashAlgo: result.algo,
-          osHashValue: result.hash,
-        },
-      });
-      if (r.count === 0) return false;
-      await tx.imageLocation.upsert({
-        where: { imageId_store: { imageId: image.id, store: store.name } },
-        create: { id: newUuid(), imageId: image.id, store: store.name, key, size, status: "active" },
-        update: { key, size, status: "active" },
-      });
-      return true;
-    });
+    const done = await recordImageData(
+      image.id,
+      "saving",
+      { size, md5: result.md5, algo: result.algo, hash: result.hash },
+      store.name,
+      key,
+    );
     if (!done) {
       // Deleted while we were writing: the data must not outlive the image (OSSA-2015-003).
       await store.delete(key).catch(() => undefined);
@@ -157,6 +143,6 @@ export async function uploadImageData(
     });
     throw e;
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
   }
 }

@@ -5,7 +5,6 @@ import type { RequestContext } from "../context";
 import { db } from "../db";
 import { importMethods, webDownloadPolicy, type ImportMethod } from "../env";
 import { AppError, badRequest, conflict, forbidden, tooLarge } from "../errors";
-import { newUuid } from "../ids";
 import { log } from "../log";
 import { can } from "../policy";
 import { quotaLimit, usage } from "../quotas";
@@ -14,9 +13,10 @@ import { pump } from "../stores/pump";
 import type { ImageStore, StoreWriter } from "../stores/types";
 import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
 import { storageRoom } from "../images/data-rules";
-import { uploadHeartbeatMs } from "../images/sweep";
+import { activateImage, recordLocation } from "../images/data-record";
+import { heartbeat } from "../images/sweep";
 import { FetchRefused, precheck, safeFetch } from "./safe-fetch";
-import { stageRoom, stagingStore, STAGING_STORE } from "./staging";
+import { stagingStore, STAGING_STORE } from "./staging";
 import { createTask, updateTask } from "./tasks";
 
 // POST /v2/images/{id}/import: glance-direct (staged data), web-download (a URL) and copy-image
@@ -225,9 +225,9 @@ const MiB = 1024 * 1024;
 /** The import itself, after the 202. Never throws: the task records what happened. */
 async function runImport(taskId: string, imageId: string, owner: string, req: ImportRequest): Promise<void> {
   await updateTask(taskId, { status: "processing" });
-  const heartbeat = setInterval(() => {
-    void db.task.updateMany({ where: { id: taskId, status: "processing" }, data: { updatedAt: new Date() } });
-  }, uploadHeartbeatMs());
+  const stopHeartbeat = heartbeat(() =>
+    db.task.updateMany({ where: { id: taskId, status: "processing" }, data: { updatedAt: new Date() } }),
+  );
   const written: { store: ImageStore; key: string }[] = [];
   let succeeded = 0;
   try {
@@ -266,27 +266,19 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
         await writer.commit();
         writer = null;
         written.push({ store, key: imageId });
-        await db.imageLocation.upsert({
-          where: { imageId_store: { imageId, store: name } },
-          create: { id: newUuid(), imageId, store: name, key: imageId, size: result.size, status: "active" },
-          update: { key: imageId, size: result.size, status: "active" },
-        });
+        await recordLocation(db, imageId, name, imageId, result.size);
         copied = result.size;
         succeeded++;
         await editList(imageId, IMPORTING, [], [name]);
         const last = name === req.stores[req.stores.length - 1];
         if (req.method !== "copy-image" && (!req.allStoresMustSucceed || last)) {
-          const r = await db.image.updateMany({
-            where: { id: imageId, status: "importing", deleted: false },
-            data: {
-              status: "active",
-              size: result.size,
-              checksum: result.md5,
-              osHashAlgo: result.algo,
-              osHashValue: result.hash,
-            },
+          const activated = await activateImage(db, imageId, "importing", {
+            size: result.size,
+            md5: result.md5,
+            algo: result.algo,
+            hash: result.hash,
           });
-          if (r.count === 0 && succeeded === 1) {
+          if (!activated && succeeded === 1) {
             const now = await db.image.findUnique({
               where: { id: imageId },
               select: { deleted: true, status: true },
@@ -341,7 +333,7 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
         : `Import failed: ${e instanceof Error ? e.message : String(e)}`;
     await updateTask(taskId, { status: "failure", message });
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     await db.imageProperty.deleteMany({ where: { imageId, name: LOCK, value: taskId } });
     // A deleted image's data must not outlive it.
     const image = await db.image.findUnique({ where: { id: imageId }, select: { deleted: true } });
@@ -364,16 +356,16 @@ async function downloadToStaging(taskId: string, imageId: string, owner: string,
     () => ctrl.abort(new Error(`The download took longer than ${policy.totalTimeoutMs / 1000} s.`)),
     policy.totalTimeoutMs,
   );
-  const check = await stageRoom(owner);
+  const room = await storageRoom(owner, "image_stage_total");
   let writer: StoreWriter | null = null;
   try {
     const fetched = await safeFetch(uri, policy, ctrl.signal);
-    if (fetched.length !== null) check(BigInt(fetched.length));
+    if (fetched.length !== null) room.check(BigInt(fetched.length));
     writer = await stagingStore().begin(imageId);
     let lastReport = 0;
     const result = await pump(fetched.body, writer, {
       onProgress: (n) => {
-        check(n);
+        room.check(n, false);
         if (Number(n) - lastReport >= 64 * MiB) {
           lastReport = Number(n);
           void updateTask(taskId, { message: `Downloaded ${Math.floor(lastReport / MiB)} MiB` });

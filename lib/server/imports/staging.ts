@@ -2,7 +2,7 @@ import "server-only";
 import { audit } from "../audit";
 import type { RequestContext } from "../context";
 import { db } from "../db";
-import { env, importMethods, stagingDir } from "../env";
+import { importMethods, stagingDir } from "../env";
 import { AppError, badRequest, conflict, notFound, tooLarge, unsupportedMediaType } from "../errors";
 import { log } from "../log";
 import { assertAllowed } from "../policy";
@@ -11,34 +11,19 @@ import { FilesystemStore } from "../stores/filesystem";
 import { pump } from "../stores/pump";
 import type { StoreWriter } from "../stores/types";
 import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
-import { assertReadyForData } from "../images/data-rules";
-import { uploadHeartbeatMs } from "../images/sweep";
+import { assertReadyForData, storageRoom } from "../images/data-rules";
+import { heartbeat } from "../images/sweep";
 
 // PUT /v2/images/{id}/stage: data for a later glance-direct import waits in the staging store
 // (Glance's os_glance_staging_store), and the image is `uploading` meanwhile.
 
 export const STAGING_STORE = "os_glance_staging_store";
-const MiB = 1024n * 1024n;
 
 let staging: FilesystemStore | undefined;
 
 export function stagingStore(): FilesystemStore {
   staging ??= new FilesystemStore(STAGING_STORE, stagingDir(), "Staging area for imports");
   return staging;
-}
-
-/** 413 unless `size` more bytes fit in the owner's image_stage_total. */
-export async function stageRoom(owner: string): Promise<(size: bigint) => void> {
-  const limit = await quotaLimit(owner, "image_stage_total");
-  const used = limit >= 0n ? (await usage(owner)).image_stage_total : 0n;
-  const cap = BigInt(env().IRIS_IMAGE_SIZE_CAP);
-  return (size) => {
-    if (size > cap) throw tooLarge(`The incoming image is too large: more than ${cap} bytes.`);
-    if (limit >= 0n && used + size > limit)
-      throw tooLarge(
-        `Image exceeds the staging quota: the project may stage ${limit / MiB} MiB and stages ${(used + MiB - 1n) / MiB} MiB.`,
-      );
-  };
 }
 
 /** 413 when one more image in upload would exceed image_count_uploading. */
@@ -81,8 +66,8 @@ export async function stageImageData(
     "You are not authorized to stage data for this image.",
   );
   const owner = image.owner ?? caller.projectId;
-  const check = await stageRoom(owner);
-  if (length !== null) check(length);
+  const room = await storageRoom(owner, "image_stage_total");
+  if (length !== null) room.check(length);
   assertReadyForData(image, "uploading");
   await assertUploadingCount(owner);
   const claimed = await db.image.updateMany({
@@ -95,17 +80,15 @@ export async function stageImageData(
   const store = stagingStore();
   let writer: StoreWriter | null = null;
   let size = 0n;
-  const heartbeat = setInterval(() => {
-    void db.image
-      .updateMany({ where: { id: image.id, status: "uploading" }, data: { updatedAt: new Date() } })
-      .catch(() => undefined);
-  }, uploadHeartbeatMs());
+  const stopHeartbeat = heartbeat(() =>
+    db.image.updateMany({ where: { id: image.id, status: "uploading" }, data: { updatedAt: new Date() } }),
+  );
   try {
     writer = await store.begin(image.id);
     const result = await pump(input.body, writer, {
       onProgress: (n) => {
         size = n;
-        check(n);
+        room.check(n, false);
       },
     });
     size = result.size;
@@ -155,6 +138,6 @@ export async function stageImageData(
       `The upload was interrupted after ${size} bytes; the image is queued again and can be staged again.`,
     );
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
   }
 }

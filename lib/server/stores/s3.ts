@@ -209,11 +209,6 @@ export class S3Store implements ImageStore {
   }
 }
 
-/** See S3Store.abortStale. */
-export function abortStaleUploads(store: S3Store, olderThanMs: number): Promise<number> {
-  return store.abortStale(olderThanMs);
-}
-
 // One write in progress. write() calls are chained, so chunks land in call order even when the
 // caller does not await each one. A chunk is copied into the current part buffer; a full part
 // is sent as an UploadPart in the background, with at most queueSize in flight. When the queue is

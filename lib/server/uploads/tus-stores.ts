@@ -367,7 +367,3 @@ export function urlId(store: ImageStore, id: string): string {
   const prefix = store instanceof S3Store ? store.prefix : "";
   return id.startsWith(prefix) ? id.slice(prefix.length) : id;
 }
-
-export function storeId(store: ImageStore, urlPart: string): string {
-  return store instanceof S3Store ? `${store.prefix}${urlPart}` : urlPart;
-}

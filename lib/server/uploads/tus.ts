@@ -6,12 +6,12 @@ import type { RequestContext } from "../context";
 import { db } from "../db";
 import { env } from "../env";
 import { AppError, badRequest, conflict, notFound, tooLarge } from "../errors";
-import { newUuid } from "../ids";
 import { log } from "../log";
 import { defaultStore, findStore, getStore } from "../stores";
 import type { ImageStore } from "../stores/types";
 import type { ImageCaller } from "../images/access";
 import { assertReadyForData, getUploadableImage, storageRoom } from "../images/data-rules";
+import { recordImageData } from "../images/data-record";
 import {
   forgetDigests,
   newTusId,
@@ -362,26 +362,14 @@ export async function finishTusUpload(
     const digests = (await takeDigests(row.key, Number(size))) ?? (await hashStored(backend, row.key));
     const key = await backend.adopt(row.key, imageId);
     const store: ImageStore = backend.store;
-    const done = await db.$transaction(async (tx) => {
-      const u = await tx.image.updateMany({
-        where: { id: imageId, status: "saving", deleted: false },
-        data: {
-          status: "active",
-          size,
-          checksum: digests.md5,
-          osHashAlgo: algo,
-          osHashValue: digests.other ?? digests.md5,
-        },
-      });
-      if (u.count === 0) return false;
-      await tx.imageLocation.upsert({
-        where: { imageId_store: { imageId, store: store.name } },
-        create: { id: newUuid(), imageId, store: store.name, key, size, status: "active" },
-        update: { key, size, status: "active" },
-      });
-      await tx.upload.deleteMany({ where: { id: row.id } });
-      return true;
-    });
+    const done = await recordImageData(
+      imageId,
+      "saving",
+      { size, md5: digests.md5, algo, hash: digests.other ?? digests.md5 },
+      store.name,
+      key,
+      (tx) => tx.upload.deleteMany({ where: { id: row.id } }),
+    );
     if (!done) {
       await store.delete(key).catch(() => undefined);
       await db.upload.deleteMany({ where: { id: row.id } });
