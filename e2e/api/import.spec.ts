@@ -1,14 +1,13 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "../fixtures";
 import { createImage, memberSession, put, sha512, streamWithCrash, waitForStatus } from "../support/data";
 import { IRIS_URL } from "../support/env";
 import { openMultipartUploads } from "../support/s3";
 import { startExtraServer, type ExtraServer } from "../support/server";
+import { sourceServer } from "../support/source-server";
 
 // Interoperable image import: PUT …/stage, POST …/import (glance-direct, web-download,
 // copy-image), the import lock, os_glance_* progress properties and tasks.
@@ -16,39 +15,6 @@ import { startExtraServer, type ExtraServer } from "../support/server";
 const DEFAULT_STORE = process.env.IRIS_DEFAULT_STORE ?? "file";
 const OTHER_STORE = DEFAULT_STORE === "file" ? "ceph" : "file";
 const MiB = 1024 * 1024;
-
-/** An HTTP server on loopback that web-download fetches from. */
-async function sourceServer(data: Buffer) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    if (url.pathname === "/image") {
-      res.writeHead(200, { "content-length": data.length, "content-type": "application/octet-stream" });
-      res.end(data);
-    } else if (url.pathname === "/redirect") {
-      res.writeHead(302, { location: url.searchParams.get("to")! });
-      res.end();
-    } else if (url.pathname === "/slow") {
-      // Drips the data for as long as the client reads (crash tests kill the reader).
-      res.writeHead(200, { "content-length": data.length });
-      let sent = 0;
-      const timer = setInterval(() => {
-        if (sent >= data.length || res.destroyed) {
-          clearInterval(timer);
-          return res.end();
-        }
-        res.write(data.subarray(sent, sent + 64 * 1024));
-        sent += 64 * 1024;
-      }, 50);
-      res.on("close", () => clearInterval(timer));
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
-  return { port, url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
-}
 
 function importImage(
   request: APIRequestContext,

@@ -2,6 +2,7 @@
 openstacksdk against a running Iris (create, upload, show, download, list filters, share,
 accept, reject, remove, protect, deactivate, reactivate, delete)."""
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -105,6 +106,10 @@ class ImageFlowTest(unittest.TestCase):
         self.assertEqual(got["size"], os.path.getsize(self.qcow2))
         self.assertEqual(got["os_hash_algo"], "sha512")
         self.assertEqual(got["os_hash_value"], sha512(self.qcow2))
+        # Format inspection recorded the disk the guest sees (qemu-img's virtual size).
+        info = json.loads(subprocess.run(["qemu-img", "info", "--output=json", self.qcow2],
+                                         check=True, capture_output=True, text=True).stdout)
+        self.assertEqual(got["virtual_size"], info["virtual-size"])
         h = hashlib.sha512()
         for chunk in gc.images.data(image["id"]):
             h.update(chunk)
@@ -116,6 +121,22 @@ class ImageFlowTest(unittest.TestCase):
                 gc.images.upload(image["id"], f)
         self.assertIn("not allowed", str(ctx.exception))
         gc.images.delete(image["id"])
+
+    def test_openstack_cli_unsafe_qcow2_is_refused_with_the_reason(self):
+        # A qcow2 whose backing file is a host file: `openstack image create --file` fails with
+        # Iris's message and the image stays queued, without data.
+        backed = os.path.join(self.tmp, "backed.qcow2")
+        subprocess.run(["qemu-img", "create", "-f", "qcow2", "-b", "/etc/hostname", "-F", "raw", backed, "16M"],
+                       check=True, capture_output=True)
+        name = rand("unsafe")
+        p = osc(["image", "create", "--disk-format", "qcow2", "--container-format", "bare",
+                 "--file", backed, name], env=self.owner, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("backing file", p.stdout + p.stderr)
+        shown = osc(["image", "show", name], env=self.owner)
+        self.assertEqual(shown["status"], "queued")
+        self.assertIsNone(shown["size"])
+        osc(["image", "delete", name], env=self.owner, json_out=False)
 
     def test_openstacksdk_lists_and_downloads(self):
         import openstack

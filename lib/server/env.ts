@@ -68,6 +68,15 @@ const schema = z.object({
   IRIS_WEB_DOWNLOAD_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
   IRIS_WEB_DOWNLOAD_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
   IRIS_WEB_DOWNLOAD_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  // Format inspection (Glance's [image_format] options): what arrives is inspected as it streams;
+  // content that does not match disk_format, or that could reach host files, is refused.
+  IRIS_IMAGE_FORMAT_INSPECTION: bool.default(true),
+  IRIS_REQUIRE_IMAGE_FORMAT_MATCH: bool.default(true),
+  IRIS_VMDK_ALLOWED_TYPES: z.string().default("streamOptimized,monolithicSparse"),
+  IRIS_GPT_SAFETY_CHECKS_NONFATAL: z.string().default(""),
+  // Conversion on import (Glance's image_conversion plugin): empty = no conversion.
+  IRIS_IMPORT_CONVERSION_FORMAT: z.enum(["", "raw", "qcow2", "vmdk", "vhd", "vhdx", "vdi"]).default(""),
+  IRIS_QEMU_IMG: z.string().default("qemu-img"),
   IRIS_TUS_EXPIRATION_HOURS: z.coerce.number().min(0.001).default(24),
   IRIS_TUS_CHECKSUM_MAX_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(64),
   // Default per-project quotas for projects without their own (-1 = unlimited).
@@ -255,6 +264,25 @@ export function importMethods(): ImportMethod[] {
 /** Where staged data waits for its import (Glance's os_glance_staging_store). */
 export function stagingDir(): string {
   return path.resolve(env().IRIS_STAGING_DIR ?? path.join(env().IRIS_DATA_DIR, "staging"));
+}
+
+const list = (v: string) =>
+  v
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** Format inspection settings (Glance's [image_format] group). */
+export function formatInspection() {
+  const e = env();
+  return {
+    enabled: e.IRIS_IMAGE_FORMAT_INSPECTION,
+    requireFormatMatch: e.IRIS_REQUIRE_IMAGE_FORMAT_MATCH,
+    vmdkAllowedTypes: list(e.IRIS_VMDK_ALLOWED_TYPES),
+    gptNonfatalChecks: list(e.IRIS_GPT_SAFETY_CHECKS_NONFATAL),
+    conversionFormat: e.IRIS_IMPORT_CONVERSION_FORMAT || null,
+    qemuImg: e.IRIS_QEMU_IMG,
+  };
 }
 
 /** web-download's limits (lib/server/imports/safe-fetch.ts). */

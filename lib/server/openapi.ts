@@ -42,6 +42,28 @@ const storeHeader = {
   schema: { type: "string" },
   description: "The store to write to (GET /v2/info/stores); the default store if absent.",
 };
+const hashHeaders = [
+  {
+    name: "X-Image-Meta-Checksum",
+    in: "header",
+    schema: { type: "string", pattern: "^[0-9a-fA-F]{32}$" },
+    description: "The MD5 the data must have; otherwise 400 and the image is queued again.",
+  },
+  {
+    name: "X-Image-Meta-Os-Hash-Algo",
+    in: "header",
+    schema: { type: "string" },
+    description: "The algorithm of X-Image-Meta-Os-Hash-Value: the site's os_hash_algo (sha512 by default).",
+  },
+  {
+    name: "X-Image-Meta-Os-Hash-Value",
+    in: "header",
+    schema: { type: "string", pattern: "^[0-9a-fA-F]+$" },
+    description: "The os_hash_value the data must have; otherwise 400 and the image is queued again.",
+  },
+];
+const inspected =
+  "The content is not the image's disk_format, matches several formats, or fails a safety check (qcow2 backing or data file, a VMDK extent outside the image, a VMDK createType not allowed, a broken GPT/MBR); the message says what was found. The image is queued again.";
 const tagParam = { name: "tag", in: "path", required: true, schema: { type: "string", maxLength: 255 } };
 const common = {
   "401": err("Missing, expired or revoked token; the body says which and how to get a new one."),
@@ -293,7 +315,8 @@ export function imageOpenApi(publicUrl: string) {
       "/v2/images/{image_id}/file": {
         parameters: [imageIdParam],
         put: {
-          summary: "Upload image data (streamed; size, MD5 checksum and os_hash_value computed on the way)",
+          summary:
+            "Upload image data (streamed; size, MD5 checksum, os_hash_value, format and virtual_size found on the way)",
           parameters: [
             {
               name: "x-openstack-image-size",
@@ -302,6 +325,7 @@ export function imageOpenApi(publicUrl: string) {
               description: "The size the body must have.",
             },
             storeHeader,
+            ...hashHeaders,
           ],
           requestBody: {
             required: true,
@@ -309,12 +333,14 @@ export function imageOpenApi(publicUrl: string) {
           },
           responses: {
             "204": { description: "stored; the image is active" },
-            "400": err("Formats not set, size mismatch, or the body ended early; the image is queued again."),
+            "400": err(
+              "Formats not set, size mismatch, the body ended early, or the data's hashes are not the expected ones; the image is queued again.",
+            ),
             "403": err("Not allowed."),
             "409": err("The image is not queued (it has data, or another upload runs)."),
             "410": err("The image was deleted during the upload."),
             "413": err("Over the storage quota or the size cap."),
-            "415": err("The Content-Type is not application/octet-stream."),
+            "415": err(`The Content-Type is not application/octet-stream, or: ${inspected}`),
             ...notVisible,
             ...common,
           },
@@ -506,13 +532,17 @@ export function imageOpenApi(publicUrl: string) {
               name: "Upload-Metadata",
               in: "header",
               schema: { type: "string" },
-              description: "tus metadata; `store` picks the store",
+              description:
+                "tus metadata; `store` picks the store; `checksum` (MD5), `os_hash_algo` and `os_hash_value` are the hashes the whole upload must have",
             },
             storeHeader,
+            ...hashHeaders,
           ],
           responses: {
             "201": { description: "created; Location is the upload URL (beneath this path)" },
-            "400": err("No Upload-Length (deferred lengths are refused), formats not set, unknown store."),
+            "400": err(
+              "No Upload-Length (deferred lengths are refused), formats not set, unknown store, malformed expected hashes.",
+            ),
             "403": err("Not allowed to upload to this image."),
             "409": err("The image is not queued."),
             "413": err("Over the storage quota or the size cap."),
@@ -548,11 +578,14 @@ export function imageOpenApi(publicUrl: string) {
           },
           responses: {
             "204": { description: "stored; Upload-Offset is the new offset" },
-            "400": err("Unsupported checksum algorithm."),
+            "400": err(
+              "Unsupported checksum algorithm; or, on the last chunk, the upload's hashes are not the expected ones (the upload is discarded, the image queued again).",
+            ),
             "404": err("No such upload for this image."),
             "409": err("Upload-Offset does not match the server's offset."),
             "410": err("The upload expired, or the image was deleted."),
             "413": err("Over the storage quota when the upload finished."),
+            "415": err(`On the last chunk: ${inspected}`),
             "460": err("The checksum does not match; nothing was stored."),
             ...common,
           },
@@ -565,19 +598,21 @@ export function imageOpenApi(publicUrl: string) {
       "/v2/images/{image_id}/stage": {
         parameters: [imageIdParam],
         put: {
-          summary: "Stage data for a glance-direct import (the image becomes `uploading`)",
+          summary:
+            "Stage data for a glance-direct import (the image becomes `uploading`); it is inspected as it arrives",
+          parameters: hashHeaders,
           requestBody: {
             required: true,
             content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
           },
           responses: {
             "204": { description: "staged" },
-            "400": err("Formats not set, or the body ended early."),
+            "400": err("Formats not set, the body ended early, or the hashes are not the expected ones."),
             "403": err("Not allowed (modify_image)."),
             "404": err("No such image, or glance-direct is not offered here."),
             "409": err("The image is not queued."),
             "413": err("Over the staging quota, the uploading-images quota or the size cap."),
-            "415": err("The Content-Type is not application/octet-stream."),
+            "415": err(`The Content-Type is not application/octet-stream, or: ${inspected}`),
             ...common,
           },
         },
@@ -604,6 +639,17 @@ export function imageOpenApi(publicUrl: string) {
                 stores: { type: "array", items: { type: "string" } },
                 all_stores: { type: "boolean" },
                 all_stores_must_succeed: { type: "boolean", default: true },
+                validation_data: {
+                  type: "object",
+                  additionalProperties: false,
+                  description:
+                    "Iris: the hashes the imported data must have (glance-direct, web-download), as in Glance's location API; a mismatch fails the task.",
+                  properties: {
+                    checksum: { type: "string" },
+                    os_hash_algo: { type: "string" },
+                    os_hash_value: { type: "string" },
+                  },
+                },
               },
             }),
           },

@@ -1,5 +1,6 @@
 // `npm run bench`: performance numbers measured in one run (not a test; it prints, it does not assert).
 //   data: 1 GiB upload/download on the filesystem store beside bare-Node limits (data.ts);
+//   inspect: 1 GiB PUT …/file with format inspection on and off (inspect.ts);
 //   tus:  tus upload in 32 MiB PATCHes beside PUT …/file, filesystem and S3 stores (tus.ts);
 //   s3:   the S3 store's upload/download beside the bare AWS SDK, on Ceph RGW (s3.ts);
 //   list: image list latency (p50/p95) with 100,000 images and list throughput with 16
@@ -10,6 +11,7 @@ import { ensureBuild, root } from "../lib/ensure.mjs";
 import { startIris } from "../test/iris-server";
 import { BENCH_PASSWORD, BENCH_PROJECT, BENCH_USER, DISTROS, seed } from "./seed";
 import { dataBenchmark } from "./data";
+import { inspectBenchmark } from "./inspect";
 import { startBenchRgw, type BenchRgw } from "./rgw";
 import { s3Benchmark } from "./s3";
 import { tusBenchmark } from "./tus";
@@ -18,7 +20,7 @@ const COUNT = Number(process.env.BENCH_IMAGES ?? 100_000);
 const DBS = (process.env.BENCH_DBS ?? "sqlite,postgres").split(",").filter(Boolean) as (
   "sqlite" | "postgres"
 )[];
-const PARTS = new Set((process.env.BENCH_ONLY ?? "list,data,tus,s3").split(","));
+const PARTS = new Set((process.env.BENCH_ONLY ?? "list,data,inspect,tus,s3").split(","));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -92,6 +94,7 @@ async function main() {
   const rows: string[] = [];
   const workDir = path.join(root, ".iris-test", "bench");
   if (PARTS.has("data")) rows.push(...(await dataBenchmark(workDir)));
+  if (PARTS.has("inspect")) rows.push(...(await inspectBenchmark(workDir)));
   if (PARTS.has("tus") || PARTS.has("s3")) {
     // One Ceph RGW (its own state folder and ports) for both parts; without it they measure
     // only what needs no S3.

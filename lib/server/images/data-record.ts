@@ -11,6 +11,10 @@ export interface DataDigest {
   /** os_hash_algo and os_hash_value. */
   algo: string;
   hash: string;
+  /** The size the guest sees, from format inspection (null: not known). */
+  virtualSize?: bigint | null;
+  /** Set when the data was converted on import (Glance's image_conversion). */
+  converted?: { diskFormat: string; containerFormat: string };
 }
 
 /** Records (or updates) the active copy of an image's data in a store. */
@@ -37,7 +41,15 @@ export async function activateImage(
 ): Promise<boolean> {
   const r = await client.image.updateMany({
     where: { id: imageId, status: from, deleted: false },
-    data: { status: "active", size: d.size, checksum: d.md5, osHashAlgo: d.algo, osHashValue: d.hash },
+    data: {
+      status: "active",
+      size: d.size,
+      virtualSize: d.virtualSize ?? null,
+      ...(d.converted ?? {}),
+      checksum: d.md5,
+      osHashAlgo: d.algo,
+      osHashValue: d.hash,
+    },
   });
   return r.count > 0;
 }

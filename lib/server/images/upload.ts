@@ -8,13 +8,14 @@ import { defaultStore, getStore } from "../stores";
 import type { StoreWriter } from "../stores/types";
 import { log } from "../log";
 import type { ImageCaller } from "./access";
+import { assertHashes, checkInspection, newInspector, type ExpectedHashes } from "./data-checks";
 import { assertReadyForData, getUploadableImage, storageRoom } from "./data-rules";
 import { recordImageData } from "./data-record";
 import { heartbeat } from "./sweep";
 
 // PUT /v2/images/{id}/file: stream the body to the store while counting it and hashing it
-// (MD5 checksum and os_hash_value on worker threads), enforce quotas as bytes arrive, and move
-// the image queued → saving → active. Any failure puts the image back to queued with no data.
+// (MD5 checksum and os_hash_value on worker threads) and inspecting its format, enforce quotas as
+// bytes arrive, and move the image queued → saving → active. Any failure puts the image back to queued with no data.
 
 export interface UploadInput {
   contentType: string | null;
@@ -24,6 +25,8 @@ export interface UploadInput {
   body: ReadableStream<Uint8Array> | null;
   /** Glance's X-Image-Meta-Store header: the store to write to (the default store if absent). */
   store?: string | null;
+  /** Hashes the client expects the data to have (X-Image-Meta-Checksum, X-Image-Meta-Os-Hash-*). */
+  expected?: ExpectedHashes;
 }
 
 function parseSize(v: string | null, what: string): bigint | null {
@@ -75,6 +78,7 @@ export async function uploadImageData(
   try {
     writer = await store.begin(key);
     const result = await pump(input.body, writer, {
+      inspector: newInspector(),
       onProgress: (n) => {
         size = n;
         room.check(n, false);
@@ -87,12 +91,15 @@ export async function uploadImageData(
       throw badRequest(`The body has ${size} bytes but x-openstack-image-size announced ${declared}.`);
     if (length !== null && size < length)
       throw new AppError("bad_request", `The body ended after ${size} of ${length} bytes.`);
+    // Before the data counts: is it what disk_format says, safe, and what the client expected?
+    const inspected = checkInspection(result.inspection, image);
+    assertHashes(input.expected, result);
     await writer.commit();
     writer = null;
     const done = await recordImageData(
       image.id,
       "saving",
-      { size, md5: result.md5, algo: result.algo, hash: result.hash },
+      { size, md5: result.md5, algo: result.algo, hash: result.hash, virtualSize: inspected.virtualSize },
       store.name,
       key,
     );
@@ -108,7 +115,11 @@ export async function uploadImageData(
       action: "image.upload",
       targetType: "image",
       targetId: image.id,
-      detail: { size: size.toString(), store: store.name },
+      detail: {
+        size: size.toString(),
+        store: store.name,
+        ...(inspected.detected ? { format: inspected.detected } : {}),
+      },
     });
   } catch (e) {
     if (writer) await writer.abort();

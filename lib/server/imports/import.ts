@@ -12,11 +12,19 @@ import { defaultStoreName, findStore, listStores } from "../stores";
 import { pump } from "../stores/pump";
 import type { ImageStore, StoreWriter } from "../stores/types";
 import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
+import {
+  assertHashes,
+  checkInspection,
+  newInspector,
+  validateExpected,
+  type ExpectedHashes,
+} from "../images/data-checks";
 import { storageRoom } from "../images/data-rules";
 import { activateImage, recordLocation } from "../images/data-record";
 import { heartbeat } from "../images/sweep";
 import { FetchRefused, precheck, safeFetch } from "./safe-fetch";
-import { stagingStore, STAGING_STORE } from "./staging";
+import { ConversionRefused, convertStaged, type Conversion } from "./convert";
+import { stagedInspection, stagingStore, STAGING_STORE, type StagedInspection } from "./staging";
 import { createTask, updateTask } from "./tasks";
 
 // POST /v2/images/{id}/import: glance-direct (staged data), web-download (a URL) and copy-image
@@ -34,6 +42,15 @@ const bodySchema = z.object({
   stores: z.array(z.string()).optional(),
   all_stores: z.boolean().optional(),
   all_stores_must_succeed: z.boolean().optional(),
+  // Iris: Glance's validation_data (of its location API) for the data an import brings in.
+  validation_data: z
+    .object({
+      checksum: z.string().optional(),
+      os_hash_algo: z.string().optional(),
+      os_hash_value: z.string().optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 interface ImportRequest {
@@ -41,6 +58,9 @@ interface ImportRequest {
   uri?: string;
   stores: string[];
   allStoresMustSucceed: boolean;
+  diskFormat: string;
+  containerFormat: string;
+  expected?: ExpectedHashes;
 }
 
 /** Glance's _validate_import_body, message for message. */
@@ -179,11 +199,23 @@ export async function startImport(
       throw e;
     }
   }
+  const expected = body.validation_data
+    ? validateExpected({
+        checksum: body.validation_data.checksum,
+        osHashAlgo: body.validation_data.os_hash_algo,
+        osHashValue: body.validation_data.os_hash_value,
+      })
+    : undefined;
+  if (expected && method === "copy-image")
+    throw badRequest("validation_data applies to glance-direct and web-download, not to copy-image.");
   const request: ImportRequest = {
     method,
     uri: body.method.uri,
     stores,
     allStoresMustSucceed: body.all_stores_must_succeed ?? true,
+    diskFormat: image.diskFormat,
+    containerFormat: image.containerFormat,
+    expected,
   };
   const task = await createTask({
     imageId: image.id,
@@ -233,10 +265,28 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
   try {
     const staging = stagingStore();
     let source: { store: ImageStore; key: string };
-    if (req.method === "web-download") {
-      await downloadToStaging(taskId, imageId, owner, req.uri!);
-      source = { store: staging, key: imageId };
-    } else if (req.method === "glance-direct") {
+    // What the data is (from the inspection while it was staged) and what it becomes.
+    let learnt: { virtualSize: bigint | null; notes: string[]; converted?: Conversion } = {
+      virtualSize: null,
+      notes: [],
+    };
+    if (req.method === "web-download" || req.method === "glance-direct") {
+      if (req.method === "web-download") await downloadToStaging(taskId, imageId, owner, req);
+      learnt = await checkStaged(imageId, req);
+      const converted = await convertStaged(
+        imageId,
+        req.diskFormat,
+        await storageRoom(owner, "image_stage_total"),
+      );
+      if (converted) {
+        learnt = {
+          virtualSize: converted.virtualSize,
+          notes: [...learnt.notes, converted.summary],
+          converted,
+        };
+        await db.upload.updateMany({ where: { imageId, kind: "stage" }, data: { size: converted.size } });
+        await updateTask(taskId, { message: learnt.notes.join(" ") });
+      }
       source = { store: staging, key: imageId };
     } else {
       const loc = await db.imageLocation.findFirst({
@@ -277,6 +327,10 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
             md5: result.md5,
             algo: result.algo,
             hash: result.hash,
+            virtualSize: learnt.virtualSize,
+            ...(learnt.converted
+              ? { converted: { diskFormat: learnt.converted.to, containerFormat: "bare" } }
+              : {}),
           });
           if (!activated && succeeded === 1) {
             const now = await db.image.findUnique({
@@ -304,7 +358,10 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
       message:
         req.method === "copy-image"
           ? `Copied ${Number(copied) / MiB < 1 ? 0 : Math.floor(Number(copied) / MiB)} MiB to ${req.stores.join(", ")}`
-          : `Imported ${Math.floor(Number(copied) / MiB)} MiB to ${req.stores.join(", ")}`,
+          : [
+              `Imported ${Math.floor(Number(copied) / MiB)} MiB to ${req.stores.join(", ")}.`,
+              ...learnt.notes,
+            ].join(" "),
     });
   } catch (e) {
     // Revert: what this import wrote goes; the image is queued again (copy-image: stays active).
@@ -328,7 +385,10 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
       });
     }
     const message =
-      e instanceof ImportFailure || e instanceof FetchRefused || e instanceof AppError
+      e instanceof ImportFailure ||
+      e instanceof FetchRefused ||
+      e instanceof AppError ||
+      e instanceof ConversionRefused
         ? e.message
         : `Import failed: ${e instanceof Error ? e.message : String(e)}`;
     await updateTask(taskId, { status: "failure", message });
@@ -341,6 +401,38 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
   }
 }
 
+/**
+ * The staged data as the stage (or download) found it: its hashes must be the ones the import
+ * request expects, and its inspection gives the virtual size and the task's first words.
+ */
+async function checkStaged(
+  imageId: string,
+  req: ImportRequest,
+): Promise<{ virtualSize: bigint | null; notes: string[] }> {
+  const row = await db.upload.findFirst({ where: { imageId, kind: "stage" } });
+  let meta: { md5?: string; hash?: string; algo?: string } & StagedInspection = {};
+  try {
+    meta = row?.metadata ? (JSON.parse(row.metadata) as typeof meta) : {};
+  } catch {
+    meta = {};
+  }
+  if (req.expected) {
+    if (!meta.md5 || !meta.hash || !meta.algo)
+      throw new ImportFailure(
+        "The staged data's hashes are unknown; stage it again to verify validation_data.",
+      );
+    try {
+      assertHashes(req.expected, { md5: meta.md5, algo: meta.algo, hash: meta.hash });
+    } catch (e) {
+      throw new ImportFailure((e as Error).message);
+    }
+  }
+  return {
+    virtualSize: meta.virtualSize ? BigInt(meta.virtualSize) : null,
+    notes: meta.summary ? [meta.summary] : [],
+  };
+}
+
 async function dropStaged(imageId: string): Promise<void> {
   await stagingStore()
     .delete(imageId)
@@ -349,7 +441,13 @@ async function dropStaged(imageId: string): Promise<void> {
 }
 
 /** web-download: the URL's body goes to the staging store first, bounded in size and time. */
-async function downloadToStaging(taskId: string, imageId: string, owner: string, uri: string): Promise<void> {
+async function downloadToStaging(
+  taskId: string,
+  imageId: string,
+  owner: string,
+  req: ImportRequest,
+): Promise<void> {
+  const uri = req.uri!;
   const policy = webDownloadPolicy();
   const ctrl = new AbortController();
   const timer = setTimeout(
@@ -364,6 +462,7 @@ async function downloadToStaging(taskId: string, imageId: string, owner: string,
     writer = await stagingStore().begin(imageId);
     let lastReport = 0;
     const result = await pump(fetched.body, writer, {
+      inspector: newInspector(),
       onProgress: (n) => {
         room.check(n, false);
         if (Number(n) - lastReport >= 64 * MiB) {
@@ -374,8 +473,18 @@ async function downloadToStaging(taskId: string, imageId: string, owner: string,
     });
     if (fetched.length !== null && result.size !== BigInt(fetched.length))
       throw new ImportFailure(`The download ended after ${result.size} of ${fetched.length} bytes.`);
+    const inspected = checkInspection(result.inspection, {
+      diskFormat: req.diskFormat,
+      containerFormat: req.containerFormat,
+    });
     await writer.commit();
     writer = null;
+    const metadata = JSON.stringify({
+      md5: result.md5,
+      hash: result.hash,
+      algo: result.algo,
+      ...stagedInspection(inspected),
+    });
     await db.upload.upsert({
       where: { id: imageId },
       create: {
@@ -386,9 +495,10 @@ async function downloadToStaging(taskId: string, imageId: string, owner: string,
         key: imageId,
         size: result.size,
         offset: result.size,
+        metadata,
         expiresAt: new Date(Date.now() + 24 * 3600_000),
       },
-      update: { size: result.size, offset: result.size },
+      update: { size: result.size, offset: result.size, metadata },
     });
   } catch (e) {
     if (writer) await writer.abort();

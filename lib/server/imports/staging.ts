@@ -11,6 +11,13 @@ import { FilesystemStore } from "../stores/filesystem";
 import { pump } from "../stores/pump";
 import type { StoreWriter } from "../stores/types";
 import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
+import {
+  assertHashes,
+  checkInspection,
+  newInspector,
+  type ExpectedHashes,
+  type Inspected,
+} from "../images/data-checks";
 import { assertReadyForData, storageRoom } from "../images/data-rules";
 import { heartbeat } from "../images/sweep";
 
@@ -37,10 +44,27 @@ async function assertUploadingCount(owner: string): Promise<void> {
     );
 }
 
+/** What the staged data's inspection found, kept with the staged upload for the import. */
+export interface StagedInspection {
+  virtualSize?: string;
+  detected?: string;
+  summary?: string;
+}
+
+export function stagedInspection(i: Inspected): StagedInspection {
+  return {
+    ...(i.virtualSize !== null ? { virtualSize: i.virtualSize.toString() } : {}),
+    ...(i.detected ? { detected: i.detected } : {}),
+    ...(i.summary ? { summary: i.summary } : {}),
+  };
+}
+
 export interface StageInput {
   contentType: string | null;
   contentLength: string | null;
   body: ReadableStream<Uint8Array> | null;
+  /** Hashes the client expects the data to have. */
+  expected?: ExpectedHashes;
 }
 
 export async function stageImageData(
@@ -86,6 +110,7 @@ export async function stageImageData(
   try {
     writer = await store.begin(image.id);
     const result = await pump(input.body, writer, {
+      inspector: newInspector(),
       onProgress: (n) => {
         size = n;
         room.check(n, false);
@@ -94,6 +119,10 @@ export async function stageImageData(
     size = result.size;
     if (length !== null && size < length)
       throw badRequest(`The body ended after ${size} of ${length} bytes.`);
+    // Glance inspects staged data only when importing it; Iris refuses it here already, so that a
+    // client learns at once (and the import would refuse it anyway).
+    const inspected = checkInspection(result.inspection, image);
+    assertHashes(input.expected, result);
     await writer.commit();
     writer = null;
     await db.$transaction(async (tx) => {
@@ -114,7 +143,12 @@ export async function stageImageData(
           offset: size,
           userId: caller.userId,
           projectId: caller.projectId,
-          metadata: JSON.stringify({ md5: result.md5, hash: result.hash, algo: result.algo }),
+          metadata: JSON.stringify({
+            md5: result.md5,
+            hash: result.hash,
+            algo: result.algo,
+            ...stagedInspection(inspected),
+          }),
           expiresAt: new Date(Date.now() + 365 * 24 * 3600_000),
         },
       });
@@ -123,7 +157,7 @@ export async function stageImageData(
       action: "image.stage",
       targetType: "image",
       targetId: image.id,
-      detail: { size: size.toString() },
+      detail: { size: size.toString(), ...(inspected.detected ? { format: inspected.detected } : {}) },
     });
   } catch (e) {
     if (writer) await writer.abort();

@@ -1,9 +1,11 @@
 import "server-only";
 import { env } from "../env";
+import type { InspectionReport, StreamInspector } from "../inspect/inspector";
 import { ParallelHasher } from "./hasher";
 import type { StoreWriter } from "./types";
 
-// Streams bytes into a store writer while hashing them (MD5 and os_hash_algo on worker threads).
+// Streams bytes into a store writer while hashing them (MD5 and os_hash_algo on worker threads)
+// and, when given an inspector, inspecting their format.
 // Store writes overlap with receiving and hashing: a buffer goes back to the pool once both hash
 // workers and its write are done with it. Used by PUT …/file, staging and import.
 
@@ -13,11 +15,15 @@ export interface PumpResult {
   /** The os_hash_value, in IRIS_HASHING_ALGORITHM. */
   hash: string;
   algo: string;
+  /** What the format inspector found, when one was given. */
+  inspection: InspectionReport | null;
 }
 
 export interface PumpOptions {
   /** Called with the running total before each chunk is stored; throw to stop (the data is refused). */
   onProgress?: (size: bigint) => void;
+  /** Sees every chunk as it passes (format inspection in the stream, no second read). */
+  inspector?: StreamInspector | null;
 }
 
 /** Pumps `body` into `writer` (which the caller commits or aborts). */
@@ -58,6 +64,7 @@ export async function pump(
           if (done) break;
           size += BigInt(value.byteLength);
           opts.onProgress?.(size);
+          opts.inspector?.push(value);
           let off = 0;
           while (off < value.byteLength) {
             const n = Math.min(value.byteLength - off, slot.view.byteLength - fill);
@@ -77,7 +84,13 @@ export async function pump(
       if (writeError) throw writeError;
     }
     const digests = await hasher.digests();
-    return { size, md5: digests.md5!, hash: digests[algo]!, algo };
+    return {
+      size,
+      md5: digests.md5!,
+      hash: digests[algo]!,
+      algo,
+      inspection: opts.inspector?.finish() ?? null,
+    };
   } finally {
     await hasher.close();
   }

@@ -8,6 +8,8 @@ import { S3Store as TusS3Store, type MetadataValue } from "@tus/s3-store";
 import type { DataStore } from "@tus/utils";
 import { env } from "../env";
 import { FilesystemStore } from "../stores/filesystem";
+import { newInspector } from "../images/data-checks";
+import type { InspectionReport, StreamInspector } from "../inspect/inspector";
 import { ParallelHasher } from "../stores/hasher";
 import { s3ClientConfig, S3Store } from "../stores/s3";
 import type { ImageStore } from "../stores/types";
@@ -15,8 +17,8 @@ import type { ImageStore } from "../stores/types";
 // The tus data stores behind each Iris store: a tus upload's bytes land where the image's data
 // will live (a file beside the filesystem store's images, or an S3 multipart upload in the S3
 // store's bucket), so that finishing an upload moves no data. While bytes arrive they are hashed
-// (MD5 and the configured os_hash_algo); a restart loses that state and the finish reads the
-// data once to hash it.
+// (MD5 and the configured os_hash_algo) and their format inspected; a restart loses that state
+// and the finish reads the data once to hash and inspect it.
 
 export const TUS_ID = /^tus-[0-9a-f]{32}$/;
 
@@ -24,6 +26,8 @@ interface HashState {
   /** Bytes hashed so far (submitted to the hash workers). */
   offset: number;
   hasher: ParallelHasher;
+  /** Format inspection of the same bytes, in order (null when inspection is off). */
+  inspector: StreamInspector | null;
 }
 
 // Hashing runs on worker threads (as for PUT …/file); each upload in progress keeps its hasher
@@ -40,7 +44,7 @@ function algorithms(): string[] {
 export async function takeDigests(
   id: string,
   size: number,
-): Promise<{ md5: string; other: string | null } | null> {
+): Promise<{ md5: string; other: string | null; inspection: InspectionReport | null } | null> {
   const h = hashes.get(id);
   hashes.delete(id);
   if (!h) return null;
@@ -48,7 +52,11 @@ export async function takeDigests(
     if (h.offset !== size) return null;
     const d = await h.hasher.digests();
     const algo = env().IRIS_HASHING_ALGORITHM;
-    return { md5: d.md5!, other: algo === "md5" ? null : d[algo]! };
+    return {
+      md5: d.md5!,
+      other: algo === "md5" ? null : d[algo]!,
+      inspection: h.inspector?.finish() ?? null,
+    };
   } finally {
     await h.hasher.close();
   }
@@ -64,7 +72,11 @@ export function forgetDigests(id: string): void {
 function hashStateAt(id: string, offset: number): HashState | null {
   let state = hashes.get(id);
   if (offset === 0 && !state && hashes.size < MAX_HASHERS) {
-    state = { offset: 0, hasher: new ParallelHasher(algorithms(), 1024 * 1024, 6) };
+    state = {
+      offset: 0,
+      hasher: new ParallelHasher(algorithms(), 1024 * 1024, 6),
+      inspector: newInspector(),
+    };
     hashes.set(id, state);
   } else if (!state || state.offset !== offset) {
     forgetDigests(id); // a gap (restart, lost bytes): the finish hashes the stored data instead
@@ -81,6 +93,7 @@ function hashing(id: string, offset: number, readable: Readable): Readable {
   let fill = 0;
   const submit = () => {
     if (slot && fill > 0) {
+      s.inspector?.push(slot.view.subarray(0, fill));
       s.hasher.submit(slot.slot, fill);
       s.offset += fill;
     } else if (slot) s.hasher.submit(slot.slot, 0); // hand an empty buffer back
@@ -149,6 +162,7 @@ class HashingFileStore extends FileStore {
       const at = position;
       position += n;
       if (state && hashSlot !== undefined) {
+        state.inspector?.push(view.subarray(0, n));
         state.hasher.submit(hashSlot, n, 1);
         state.offset += n;
       }

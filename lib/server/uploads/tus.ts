@@ -13,6 +13,16 @@ import type { ImageCaller } from "../images/access";
 import { assertReadyForData, getUploadableImage, storageRoom } from "../images/data-rules";
 import { recordImageData } from "../images/data-record";
 import {
+  assertHashes,
+  checkInspection,
+  expectedFromHeaders,
+  hasExpected,
+  newInspector,
+  validateExpected,
+  type ExpectedHashes,
+} from "../images/data-checks";
+import type { InspectionReport } from "../inspect/inspector";
+import {
   forgetDigests,
   newTusId,
   takeDigests,
@@ -31,6 +41,8 @@ import {
 
 /** What the tus server's callbacks need to know about a request, beside the request itself. */
 interface TusContext {
+  /** Hashes the whole upload must have (checked when it finishes). */
+  expected?: ExpectedHashes;
   imageId: string;
   /** The upload's id in the store (HEAD, PATCH, DELETE). */
   tusId?: string;
@@ -81,7 +93,7 @@ function tusServer(backend: TusBackend): Server {
       getFileIdFromRequest: (req) => contexts.get(req)?.tusId,
       respectForwardedHeaders: env().IRIS_TRUST_PROXY,
       onUploadCreate: async (req, upload) => {
-        const { imageId, userId, projectId } = contextOf(req);
+        const { imageId, userId, projectId, expected } = contextOf(req);
         await db.upload.create({
           data: {
             id: urlId(backend.store, upload.id),
@@ -92,6 +104,7 @@ function tusServer(backend: TusBackend): Server {
             size: upload.size === undefined ? null : BigInt(upload.size),
             userId,
             projectId,
+            ...(hasExpected(expected) ? { metadata: JSON.stringify({ expected }) } : {}),
             expiresAt: new Date(Date.now() + env().IRIS_TUS_EXPIRATION_HOURS * 3600_000),
           },
         });
@@ -133,12 +146,39 @@ export async function tusOptions(req: Request): Promise<Response> {
   return new Response(null, { status: 204, headers });
 }
 
-function tusMetadataStore(header: string | null): string | null {
+/** tus Upload-Metadata: comma-separated "key base64value" pairs. */
+function tusMetadata(header: string | null): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const pair of (header ?? "").split(",")) {
     const [k, v] = pair.trim().split(" ");
-    if (k === "store" && v) return Buffer.from(v, "base64").toString("utf8");
+    if (k) out[k] = v ? Buffer.from(v, "base64").toString("utf8") : "";
   }
-  return null;
+  return out;
+}
+
+/**
+ * The hashes a client expects the whole upload to have: X-Image-Meta-Checksum and
+ * X-Image-Meta-Os-Hash-{Algo,Value} on the creation request, or the same names in Upload-Metadata
+ * (checksum, os_hash_algo, os_hash_value), which browsers' tus clients can send.
+ */
+function expectedOfCreation(req: Request, meta: Record<string, string>): ExpectedHashes {
+  const fromHeaders = expectedFromHeaders(req.headers);
+  if (hasExpected(fromHeaders)) return fromHeaders;
+  return validateExpected({
+    checksum: meta.checksum,
+    osHashAlgo: meta.os_hash_algo,
+    osHashValue: meta.os_hash_value,
+  });
+}
+
+/** The expected hashes recorded with an upload (null metadata: none). */
+function expectedOf(metadata: string | null): ExpectedHashes | undefined {
+  if (!metadata) return undefined;
+  try {
+    return (JSON.parse(metadata) as { expected?: ExpectedHashes }).expected;
+  } catch {
+    return undefined;
+  }
 }
 
 /** POST /v2/images/{id}/uploads – creates a tus upload for a queued image. */
@@ -153,8 +193,9 @@ export async function createTusUpload(
     throw badRequest("Upload-Length is required: Iris checks quotas when an upload is created.");
   const length = parseLength(req.headers.get("upload-length"));
   if (length === null) throw badRequest("Upload-Length is required.");
-  const storeName =
-    req.headers.get("x-image-meta-store") ?? tusMetadataStore(req.headers.get("upload-metadata"));
+  const meta = tusMetadata(req.headers.get("upload-metadata"));
+  const storeName = req.headers.get("x-image-meta-store") ?? meta.store ?? null;
+  const expected = expectedOfCreation(req, meta);
   const store = storeName ? getStore(storeName) : defaultStore();
   assertReadyForData(image, "uploading");
   (await storageRoom(image.owner ?? caller.projectId)).check(length);
@@ -173,6 +214,7 @@ export async function createTusUpload(
       maxSize: Number(length),
       userId: caller.userId,
       projectId: caller.projectId,
+      expected,
     });
   } catch (e) {
     res = new Response(String(e), { status: 500 });
@@ -311,18 +353,28 @@ async function finishedResponse(
   return withTusHeaders(res);
 }
 
-async function hashStored(backend: TusBackend, key: string): Promise<{ md5: string; other: string | null }> {
+/** After a restart (no state kept from the PATCHes): hash and inspect the stored data. */
+async function hashStored(
+  backend: TusBackend,
+  key: string,
+): Promise<{ md5: string; other: string | null; inspection: InspectionReport | null }> {
   const algo = env().IRIS_HASHING_ALGORITHM;
   const md5 = crypto.createHash("md5");
   const other = algo === "md5" ? null : crypto.createHash(algo);
+  const inspector = newInspector();
   const reader = (await backend.read(key)).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     md5.update(value);
     other?.update(value);
+    inspector?.push(value);
   }
-  return { md5: md5.digest("hex"), other: other ? other.digest("hex") : null };
+  return {
+    md5: md5.digest("hex"),
+    other: other ? other.digest("hex") : null,
+    inspection: inspector?.finish() ?? null,
+  };
 }
 
 /**
@@ -357,15 +409,26 @@ export async function finishTusUpload(
   const size = row.size;
   const algo = env().IRIS_HASHING_ALGORITHM;
   try {
-    const image = await db.image.findUniqueOrThrow({ where: { id: imageId }, select: { owner: true } });
+    const image = await db.image.findUniqueOrThrow({
+      where: { id: imageId },
+      select: { owner: true, diskFormat: true, containerFormat: true },
+    });
     (await storageRoom(image.owner ?? row.projectId ?? "")).check(size);
     const digests = (await takeDigests(row.key, Number(size))) ?? (await hashStored(backend, row.key));
+    const inspected = checkInspection(digests.inspection, image);
+    assertHashes(expectedOf(row.metadata), { md5: digests.md5, algo, hash: digests.other ?? digests.md5 });
     const key = await backend.adopt(row.key, imageId);
     const store: ImageStore = backend.store;
     const done = await recordImageData(
       imageId,
       "saving",
-      { size, md5: digests.md5, algo, hash: digests.other ?? digests.md5 },
+      {
+        size,
+        md5: digests.md5,
+        algo,
+        hash: digests.other ?? digests.md5,
+        virtualSize: inspected.virtualSize,
+      },
       store.name,
       key,
       (tx) => tx.upload.deleteMany({ where: { id: row.id } }),

@@ -2,6 +2,7 @@ import { imageParamsSchema } from "@/lib/schemas/params";
 import { requireProjectCaller } from "@/lib/server/context";
 import { CONTENT_LENGTH_HEADER } from "@/lib/server/http/content-length";
 import { defineRoute } from "@/lib/server/http/define-route";
+import { expectedFromHeaders } from "@/lib/server/images/data-checks";
 import { downloadImageData } from "@/lib/server/images/download";
 import { uploadImageData } from "@/lib/server/images/upload";
 
@@ -18,6 +19,7 @@ export const PUT = defineRoute(
       declaredSize: req.headers.get("x-openstack-image-size"),
       body: req.body,
       store: req.headers.get("x-image-meta-store"),
+      expected: expectedFromHeaders(req.headers),
     });
     return new Response(null, { status: 204 });
   },

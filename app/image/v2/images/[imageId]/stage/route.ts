@@ -1,6 +1,7 @@
 import { imageParamsSchema } from "@/lib/schemas/params";
 import { requireProjectCaller } from "@/lib/server/context";
 import { defineRoute } from "@/lib/server/http/define-route";
+import { expectedFromHeaders } from "@/lib/server/images/data-checks";
 import { stageImageData } from "@/lib/server/imports/staging";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +15,7 @@ export const PUT = defineRoute(
       contentType: req.headers.get("content-type"),
       contentLength: req.headers.get("content-length"),
       body: req.body,
+      expected: expectedFromHeaders(req.headers),
     });
     return new Response(null, { status: 204 });
   },
