@@ -450,3 +450,43 @@ test.describe("conversion on import (IRIS_IMPORT_CONVERSION_FORMAT=raw)", () => 
     expect(await imageOf(request, s.token, iso.id, server.url)).toMatchObject({ disk_format: "iso" });
   });
 });
+
+test("POST /v2/inspect tells what the start of a file is, before an upload", async ({
+  request,
+  identity,
+}) => {
+  const s = await memberSession(identity, request);
+  const inspect = (data: Buffer, query: string, headers: Record<string, string> = {}) =>
+    request.post(`/image/v2/inspect?${query}`, {
+      headers: { ...s.h, "content-type": "application/octet-stream", ...headers },
+      data,
+    });
+  const qcow2 = disks.converted("qcow2");
+  const head = read(qcow2).subarray(0, MiB);
+  const ok = await inspect(head, "disk_format=qcow2&container_format=bare");
+  expect(ok.status(), await ok.text()).toBe(200);
+  expect(await ok.json()).toMatchObject({
+    format: "qcow2",
+    matches: ["qcow2"],
+    virtual_size: qcow2.virtualSize,
+    inspected_bytes: MiB,
+    verdict: { ok: true, reason: null },
+  });
+  const mismatch = await (await inspect(head, "disk_format=vmdk")).json();
+  expect(mismatch.verdict).toMatchObject({ ok: false, reason: "format_mismatch" });
+  expect(mismatch.verdict.message).toContain("qcow2");
+  // A backing file shows in the first bytes already.
+  const backed = await (await inspect(read(disks.qcow2WithBackingFile()), "disk_format=qcow2")).json();
+  expect(backed.verdict).toMatchObject({ ok: false, reason: "unsafe" });
+  // The start of a streamOptimized VMDK is fine: its footer is at the end, not judged on a prefix.
+  const vmdk = read(disks.converted("vmdk", "subformat=streamOptimized")).subarray(0, 256 * 1024);
+  expect((await (await inspect(vmdk, "disk_format=vmdk")).json()).verdict.ok).toBe(true);
+  // Limits and errors.
+  expect((await inspect(Buffer.alloc(4 * MiB + 1), "disk_format=raw")).status()).toBe(413);
+  expect((await inspect(head, "disk_format=raw", { "content-type": "text/plain" })).status()).toBe(415);
+  const anonymous = await request.post("/image/v2/inspect", {
+    headers: { "content-type": "application/octet-stream" },
+    data: head,
+  });
+  expect(anonymous.status()).toBe(401);
+});

@@ -595,6 +595,49 @@ export function imageOpenApi(publicUrl: string) {
           responses: { "204": { description: "cancelled" }, "404": err("No such upload."), ...common },
         },
       },
+      "/v2/inspect": {
+        post: {
+          summary:
+            "What the start of a file is (Iris extension): send its first bytes (at most 4 MiB) before an upload; the answer is advice, the upload is inspected again in full",
+          parameters: [
+            { name: "disk_format", in: "query", schema: { type: "string" } },
+            { name: "container_format", in: "query", schema: { type: "string", default: "bare" } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/octet-stream": {
+                schema: { type: "string", format: "binary", maxLength: 4194304 },
+              },
+            },
+          },
+          responses: {
+            "200": {
+              description: "the detected format, its virtual size, and the judgement for the given formats",
+              content: json({
+                type: "object",
+                properties: {
+                  format: { type: "string" },
+                  matches: { type: "array", items: { type: "string" } },
+                  virtual_size: { type: ["integer", "null"] },
+                  inspected_bytes: { type: "integer" },
+                  verdict: {
+                    type: "object",
+                    properties: {
+                      ok: { type: "boolean" },
+                      reason: { enum: [null, "format_mismatch", "unsafe", "ambiguous"] },
+                      message: { type: "string" },
+                    },
+                  },
+                },
+              }),
+            },
+            "413": err("More than 4 MiB."),
+            "415": err("The Content-Type is not application/octet-stream."),
+            ...common,
+          },
+        },
+      },
       "/v2/images/{image_id}/stage": {
         parameters: [imageIdParam],
         put: {
