@@ -86,3 +86,32 @@ class IdentityCliTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LimitsCliTest(unittest.TestCase):
+    """Per-project image quotas the way operators set Glance's: Keystone unified limits."""
+
+    def test_limit_create_list_set_delete_and_the_quota_applies(self):
+        from common import new_project_user
+        project, user, password = new_project_user("member")
+        registered = osc(["registered", "limit", "list", "--service", "glance"])
+        self.assertEqual(sorted(r["Resource Name"] for r in registered),
+                         ["image_count_total", "image_count_uploading", "image_size_total", "image_stage_total"])
+        limit = osc(["limit", "create", "--service", "glance", "--project", project,
+                     "--resource-limit", "1", "--description", "one image", "image_count_total"])
+        self.assertEqual(limit["resource_limit"], 1)
+        self.assertEqual(limit["description"], "one image")
+        listed = osc(["limit", "list", "--project", project])
+        self.assertEqual([l["ID"] for l in listed], [limit["id"]])
+        # The quota applies to the project's images: the second one is refused (413).
+        env = cloud_env(user, password, project)
+        osc(["image", "create", "--disk-format", "raw", "--container-format", "bare", rand("q1")], env=env)
+        over = osc(["image", "create", "--disk-format", "raw", "--container-format", "bare", rand("q2")],
+                   env=env, check=False)
+        self.assertNotEqual(over.returncode, 0)
+        self.assertIn("image_count_total", over.stdout + over.stderr)
+        osc(["limit", "set", "--resource-limit", "5", limit["id"]], json_out=False)
+        self.assertEqual(osc(["limit", "show", limit["id"]])["resource_limit"], 5)
+        osc(["image", "create", "--disk-format", "raw", "--container-format", "bare", rand("q3")], env=env)
+        osc(["limit", "delete", limit["id"]], json_out=False)
+        self.assertEqual(osc(["limit", "list", "--project", project]), [])

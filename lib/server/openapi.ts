@@ -751,7 +751,8 @@ export function imageOpenApi(publicUrl: string) {
       },
       "/v2/info/stores/detail": {
         get: {
-          summary: "Each store's type and settings (policy stores_info_detail: admins)",
+          summary:
+            "Each store's type, settings and (Iris) usage: {images, bytes} of active copies (policy stores_info_detail: admins)",
           responses: {
             "200": { description: "stores", content: json({ type: "object" }) },
             "403": err("Not allowed."),
@@ -777,8 +778,20 @@ export function imageOpenApi(publicUrl: string) {
       },
       "/v2/info/usage": {
         get: {
-          summary: "Quota limits and usage of the caller's project",
-          responses: { "200": { description: "usage", content: json(ref("Usage")) }, ...common },
+          summary: "Quota limits and usage of the caller's project (or, for admins, of project_id)",
+          parameters: [
+            {
+              name: "project_id",
+              in: "query",
+              schema: { type: "string" },
+              description: "Iris: another project's usage (policy get_project_usage: admins).",
+            },
+          ],
+          responses: {
+            "200": { description: "usage", content: json(ref("Usage")) },
+            "403": err("Another project's usage without policy get_project_usage."),
+            ...common,
+          },
         },
       },
       "/v2/audit-events": {

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "../db";
 import { badRequest } from "../errors";
+import { boolLiteral, sql } from "../sql";
 
 // Resolution of Keystone-style references: {id} or {name, domain: {id} | {name}}.
 
@@ -41,4 +42,23 @@ export async function findProjectByRef(ref: NamedRef) {
   const domainId = await resolveDomainId(ref.domain, "project");
   if (!domainId) return null;
   return db.project.findUnique({ where: { domainId_name: { domainId, name: ref.name } }, include });
+}
+
+/**
+ * Projects to share an image with, for the dashboard's member picker: enabled projects whose name
+ * starts with `q` (case-insensitive; at least 2 characters) or whose id is `q`, at most 10. Names
+ * are what a member needs to recognise; nothing else about a project is shown.
+ */
+export async function searchProjects(q: string): Promise<{ id: string; name: string; domain: string }[]> {
+  const term = q.trim();
+  if (term.length < 2) throw badRequest("Type at least 2 characters of the project's name (or its id).");
+  if (term.length > 64) throw badRequest("A project name or id has at most 64 characters.");
+  // lower(name) LIKE 'term%' is a case-insensitive prefix match on both SQLite and PostgreSQL.
+  const db2 = sql();
+  const like = `${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db2.all(
+    `SELECT p.id, p.name, d.name AS domain FROM projects p JOIN domains d ON d.id = p.domain_id WHERE p.enabled = ${boolLiteral(db2.dialect, true)} AND (p.id = ? OR lower(p.name) LIKE ? ESCAPE '\\') ORDER BY p.name LIMIT 10`,
+    [term, like],
+  );
+  return rows.map((p) => ({ id: String(p.id), name: String(p.name), domain: String(p.domain) }));
 }

@@ -26,14 +26,31 @@ function endpoint(service: string, iface: string, url: string) {
   };
 }
 
+const SERVICES = [
+  { type: "identity", name: "keystone", path: "/identity", description: "Identity (Keystone v3 subset)" },
+  { type: "image", name: "glance", path: "/image", description: "Image service (Glance v2)" },
+] as const;
+
+const serviceId = (type: string) => sha256Hex(`service:${type}`).slice(0, 32);
+export const imageServiceId = () => serviceId("image");
+
+/** GET /v3/services: the services of the catalog (Keystone's shape). */
+export function serviceViews(publicUrl: string) {
+  return SERVICES.map((s) => ({
+    id: serviceId(s.type),
+    type: s.type,
+    name: s.name,
+    description: s.description,
+    enabled: true,
+    links: { self: `${publicUrl}/identity/v3/services/${serviceId(s.type)}` },
+  }));
+}
+
 /** The service catalog: identity at /identity and the Image API at /image, on every interface. */
 export function serviceCatalog(publicUrl: string) {
-  const services = [
-    { type: "identity", name: "keystone", url: `${publicUrl}/identity` },
-    { type: "image", name: "glance", url: `${publicUrl}/image` },
-  ];
+  const services = SERVICES.map((s) => ({ type: s.type, name: s.name, url: `${publicUrl}${s.path}` }));
   return services.map((s) => ({
-    id: sha256Hex(`service:${s.type}`).slice(0, 32),
+    id: serviceId(s.type),
     type: s.type,
     name: s.name,
     endpoints: ["public", "internal", "admin"].map((i) => endpoint(s.type, i, s.url)),

@@ -39,6 +39,8 @@ export const DEFAULT_RULES: Record<string, string> = {
   modify_member: `${ADMIN} or (role:member and project_id:%(member_id)s)`,
 
   stores_info_detail: "role:admin",
+  // Iris: GET /v2/info/usage?project_id=… for a project other than the caller's.
+  get_project_usage: "role:admin",
   get_task: "role:admin",
   get_tasks: "role:admin",
   tasks_api_access: "role:admin",

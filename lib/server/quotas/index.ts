@@ -1,7 +1,8 @@
 import "server-only";
 import { db } from "../db";
 import { env } from "../env";
-import { tooLarge } from "../errors";
+import { forbidden, tooLarge } from "../errors";
+import { can, type PolicyCaller } from "../policy";
 
 // Per-project quotas in Glance's unified-limit names. A project without its own row gets the
 // configured default; -1 means unlimited. Sizes are kept in bytes and reported in MiB, as Glance does.
@@ -16,7 +17,8 @@ export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
 
 const MiB = 1024n * 1024n;
 
-function defaultLimit(resource: QuotaResource): bigint {
+/** The default (registered) limit: bytes for sizes, -1 = unlimited. */
+export function defaultLimit(resource: QuotaResource): bigint {
   const e = env();
   switch (resource) {
     case "image_count_total":
@@ -89,4 +91,15 @@ export async function enforceImageCount(projectId: string): Promise<void> {
     throw tooLarge(
       `Quota exceeded for image_count_total: the project may own ${limit} image${limit === 1n ? "" : "s"} and owns ${count}. Delete images or ask an administrator to raise the quota.`,
     );
+}
+
+/** GET /v2/info/usage for the caller's project, or (policy get_project_usage, admins) another one. */
+export async function usageReportFor(
+  caller: PolicyCaller & { projectId: string },
+  projectId?: string | null,
+) {
+  const target = projectId ?? caller.projectId;
+  if (target !== caller.projectId && !can("get_project_usage", caller))
+    throw forbidden("You are not authorized to view another project's usage (policy get_project_usage).");
+  return usageReport(target);
 }

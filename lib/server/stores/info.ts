@@ -1,5 +1,6 @@
 import "server-only";
 import { defaultStoreName, listStores } from ".";
+import { db } from "../db";
 import { forbidden } from "../errors";
 import { can, type PolicyCaller } from "../policy";
 import { FilesystemStore } from "./filesystem";
@@ -15,6 +16,8 @@ interface StoreInfo {
   type?: string;
   properties?: Record<string, unknown>;
   weight?: number;
+  /** Iris: what the store holds (active copies of image data). */
+  usage?: { images: number; bytes: number };
 }
 
 function basic(s: ImageStore): StoreInfo {
@@ -41,10 +44,28 @@ export function storesInfo(): { stores: StoreInfo[] } {
   return { stores: listStores().map(basic) };
 }
 
-export function storesDetail(caller: PolicyCaller): { stores: StoreInfo[] } {
+/** Active copies per store: how many images and how many bytes. */
+async function storeUsage(): Promise<Map<string, { images: number; bytes: number }>> {
+  const rows = await db.imageLocation.groupBy({
+    by: ["store"],
+    where: { status: "active", image: { deleted: false } },
+    _count: { _all: true },
+    _sum: { size: true },
+  });
+  return new Map(rows.map((r) => [r.store, { images: r._count._all, bytes: Number(r._sum.size ?? 0n) }]));
+}
+
+export async function storesDetail(caller: PolicyCaller): Promise<{ stores: StoreInfo[] }> {
   if (!can("stores_info_detail", caller))
     throw forbidden("You are not authorized to view store details (policy stores_info_detail).");
+  const usage = await storeUsage();
   return {
-    stores: listStores().map((s) => ({ ...basic(s), type: s.type, properties: properties(s), weight: 0 })),
+    stores: listStores().map((s) => ({
+      ...basic(s),
+      type: s.type,
+      properties: properties(s),
+      weight: 0,
+      usage: usage.get(s.name) ?? { images: 0, bytes: 0 },
+    })),
   };
 }

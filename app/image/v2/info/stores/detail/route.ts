@@ -5,7 +5,7 @@ import { storesDetail } from "@/lib/server/stores/info";
 
 export const dynamic = "force-dynamic";
 
-// GET /v2/info/stores/detail – each store's type and settings (admins, policy stores_info_detail)
-export const GET = defineRoute({ family: "image", auth: "project" }, ({ ctx }) =>
-  Response.json(storesDetail(policyCaller(requireProjectCaller(ctx)))),
+// GET /v2/info/stores/detail – each store's type, settings and usage (admins, policy stores_info_detail)
+export const GET = defineRoute({ family: "image", auth: "project" }, async ({ ctx }) =>
+  Response.json(await storesDetail(policyCaller(requireProjectCaller(ctx)))),
 );
