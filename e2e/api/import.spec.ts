@@ -403,6 +403,76 @@ test.describe("copy-image", () => {
     ).toBe(403);
   });
 
+  test("a copy whose bytes no longer match the image's checksum fails, and the image keeps only its good copy", async ({
+    request,
+    identity,
+    adminToken,
+  }) => {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const data = crypto.randomBytes(MiB + 5);
+    // In the filesystem store, whose file the test can reach, then damaged there (same size).
+    expect((await put(request, s.token, img.id, data, { "x-image-meta-store": "file" })).status()).toBe(204);
+    const file = path.join(process.env.IRIS_DATA_DIR!, "images", img.id);
+    const damaged = Buffer.from(data);
+    damaged[1000] = damaged[1000]! ^ 0xff;
+    fs.writeFileSync(file, damaged);
+    const r = await importImage(request, IRIS_URL, adminToken, img.id, {
+      method: { name: "copy-image" },
+      stores: ["ceph"],
+    });
+    expect(r.status(), await r.text()).toBe(202);
+    const task = await lastTask(request, s.token, img.id, "failure");
+    expect(task.message).toContain("does not match the image's checksum");
+    const got = await imageOf(request, s.token, img.id);
+    expect(got).toMatchObject({ status: "active", stores: "file" });
+    expect(got.os_glance_failed_import).toBe("ceph");
+  });
+
+  test("all_stores_must_succeed: false keeps the stores that worked; true undoes the import", async ({
+    request,
+    identity,
+  }) => {
+    // A third store whose endpoint refuses connections.
+    const server = await startExtraServer({
+      IRIS_STORES: "file:file,ceph:s3,broken:s3",
+      IRIS_STORE_BROKEN_ENDPOINT: "http://127.0.0.1:9",
+      IRIS_STORE_BROKEN_BUCKET: "nowhere",
+      IRIS_STORE_BROKEN_ACCESS_KEY: "x",
+      IRIS_STORE_BROKEN_SECRET_KEY: "y",
+    });
+    try {
+      const s = await memberSession(identity, request);
+      const data = crypto.randomBytes(MiB + 1);
+      for (const mustSucceed of [false, true]) {
+        const img = await createImage(request, s.token);
+        const staged = await request.put(`${server.url}/image/v2/images/${img.id}/stage`, {
+          headers: { ...s.h, "content-type": "application/octet-stream" },
+          data,
+        });
+        expect(staged.status()).toBe(204);
+        const r = await importImage(request, server.url, s.token, img.id, {
+          method: { name: "glance-direct" },
+          stores: ["file", "broken"],
+          all_stores_must_succeed: mustSucceed,
+        });
+        expect(r.status(), await r.text()).toBe(202);
+        const task = await lastTask(request, s.token, img.id, mustSucceed ? "failure" : "success");
+        const got = await imageOf(request, s.token, img.id);
+        expect(got.os_glance_failed_import).toBe("broken");
+        if (mustSucceed) {
+          expect(got).toMatchObject({ status: "queued" });
+          expect(got.stores ?? "").toBe("");
+        } else {
+          expect(task.status).toBe("success");
+          expect(got).toMatchObject({ status: "active", stores: "file", os_hash_value: sha512(data) });
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("the import lock: a second import while one runs is 409", async ({
     request,
     identity,

@@ -3,6 +3,7 @@ import * as tus from "tus-js-client";
 import { expect, test } from "../fixtures";
 import { createImage, memberSession, sha512, streamWithCrash, waitForStatus } from "../support/data";
 import { IRIS_URL } from "../support/env";
+import { DiskImages, read } from "../support/disk-images";
 import { startExtraServer } from "../support/server";
 
 // Resumable uploads (tus 1.0) bound to an image: /v2/images/{id}/uploads and the upload URLs
@@ -289,6 +290,45 @@ test("a connection dropped mid-chunk resumes from the server's offset, byte-iden
   await tusUpload(IRIS_URL, s.token, img.id, data, { uploadUrl: url });
   const got = await imageOf(request, s.token, img.id);
   expect(got).toMatchObject({ status: "active", size: data.length, os_hash_value: sha512(data) });
+});
+
+test("an upload resumed after a dropped connection is still inspected at the end (the stored data is read once)", async ({
+  request,
+  identity,
+}) => {
+  const disks = new DiskImages();
+  try {
+    const s = await memberSession(identity, request);
+    // A good qcow2: resumed, it ends active with its virtual size.
+    const qcow2 = disks.converted("qcow2");
+    const good = read(qcow2);
+    const img = await createImage(request, s.token, { disk_format: "qcow2" });
+    const url = (await createUpload(IRIS_URL, s.token, img.id, good.length)).headers.get("location")!;
+    await streamPatch(url, s.token, good, { abortAt: 2 * MiB });
+    await expect.poll(() => offsetOf(url, s.token), { timeout: 10_000 }).toBeGreaterThan(0);
+    await tusUpload(IRIS_URL, s.token, img.id, good, { uploadUrl: url });
+    expect(await imageOf(request, s.token, img.id)).toMatchObject({
+      status: "active",
+      virtual_size: qcow2.virtualSize,
+      os_hash_value: sha512(good),
+    });
+    // The same qcow2 with a backing file written into its header (padded to the same length):
+    // resumed, the finish refuses it (415) and the image is queued again.
+    const bad = read(disks.qcow2WithBackingFile("/etc/passwd"));
+    const padded = Buffer.concat([bad, Buffer.alloc(Math.max(0, good.length - bad.length))]);
+    const img2 = await createImage(request, s.token, { disk_format: "qcow2" });
+    const url2 = (await createUpload(IRIS_URL, s.token, img2.id, padded.length)).headers.get("location")!;
+    await streamPatch(url2, s.token, padded, { abortAt: 2 * MiB });
+    await expect.poll(() => offsetOf(url2, s.token), { timeout: 10_000 }).toBeGreaterThan(0);
+    const err = await tusUpload(IRIS_URL, s.token, img2.id, padded, { uploadUrl: url2 }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(String(err)).toMatch(/415|backing file/i);
+    expect(await imageOf(request, s.token, img2.id)).toMatchObject({ status: "queued", size: null });
+  } finally {
+    disks.remove();
+  }
 });
 
 test("termination: DELETE cancels the upload, its data goes and the image is queued again", async ({
