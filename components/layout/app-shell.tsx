@@ -12,7 +12,10 @@ export interface AppShellProps {
 
 /** The dashboard frame: navigation, the current project and its switcher, the user and sign-out. */
 export function AppShell({ me, children }: AppShellProps) {
-  const nav = [{ href: "/", label: "Overview" }];
+  const nav = [
+    { href: "/", label: "Overview" },
+    { href: "/images", label: "Images" },
+  ];
   if (me.isAdmin) {
     nav.push({ href: "/admin/projects", label: "Projects" }, { href: "/admin/users", label: "Users" });
   }
