@@ -118,6 +118,8 @@ export function ImageList() {
   async function runBulk(action: BulkAction, tag?: string) {
     setBulkErrors([]);
     const ids = chosen;
+    // The selection is spent now, so that picking new rows meanwhile is not undone when this ends.
+    setSelected(new Set());
     const { done, failures } = await bulkMutation.mutateAsync({ action, ids, tag, labels: names });
     const verb = { delete: "Deleted", deactivate: "Deactivated", tag: `Tagged "${tag}"` }[action];
     if (done) toast(`${verb}: ${done} image${done === 1 ? "" : "s"}.`);
@@ -125,7 +127,6 @@ export function ImageList() {
       toast(`${failures.length} image${failures.length === 1 ? "" : "s"} could not be changed.`, "error");
       setBulkErrors(failures);
     }
-    setSelected(new Set());
   }
 
   function onTag(e: FormEvent<HTMLFormElement>) {

@@ -392,7 +392,8 @@ test("bulk: add a tag to, deactivate and delete the selected images after confir
   await tagDialog.getByRole("button", { name: "Add tag" }).click();
   await expect.poll(async () => (await api.ids(`tag=${run}&tag=bulk-tagged`)).length).toBe(2);
 
-  // Deactivate the same two.
+  // Deactivate the same two (the selection was spent on the tag).
+  await expect(page.getByTestId("selected-count")).toHaveText("0 selected");
   await page.getByLabel(`Select image ${run}-a`).check();
   await page.getByLabel(`Select image ${run}-b`).check();
   await page.getByRole("button", { name: "Deactivate selected" }).click();
