@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
-import { customProperties, imagesApi, type Image } from "@/lib/api/images";
+import { customProperties, importingTo, imagesApi, type Image } from "@/lib/api/images";
 import { useImageUpload } from "@/lib/queries/image-upload";
 import {
   useImage,
@@ -84,7 +84,14 @@ function ImageDetailView({ image }: { image: Image }) {
   const label = image.name || image.id;
   const props = customProperties(image);
   const imageStores = image.stores ? image.stores.split(",") : [];
-  const otherStores = (stores.data ?? []).filter((s) => !imageStores.includes(s.id));
+  const copying = importingTo(image);
+  const failedCopies =
+    typeof image.os_glance_failed_import === "string"
+      ? image.os_glance_failed_import.split(",").filter(Boolean)
+      : [];
+  const otherStores = (stores.data ?? []).filter(
+    (s) => !imageStores.includes(s.id) && !copying.includes(s.id),
+  );
   const projectName = (id: string | null) => (id && projects.data?.find((p) => p.id === id)?.name) || null;
 
   async function act(action: "deactivate" | "reactivate") {
@@ -277,6 +284,16 @@ function ImageDetailView({ image }: { image: Image }) {
             </ul>
           ) : (
             <p className="text-sm text-slate-600 dark:text-slate-400">The image has no data yet.</p>
+          )}
+          {copying.length > 0 && (
+            <p role="status" className="text-sm">
+              Copying to {copying.join(", ")}…
+            </p>
+          )}
+          {failedCopies.length > 0 && (
+            <p className="text-sm text-red-700 dark:text-red-300">
+              Copying to {failedCopies.join(", ")} failed; see the tasks below.
+            </p>
           )}
           {image.status === "active" && otherStores.length > 0 && (
             <form onSubmit={onCopy} className="flex flex-wrap items-end gap-2">

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import type { APIRequestContext, Locator, Page, Route } from "@playwright/test";
-import { expect, issueToken, randomName, test } from "../fixtures";
+import { ADMIN, expect, issueToken, randomName, test } from "../fixtures";
 import type { IdentityAdmin } from "../support/identity";
 import { ImageApi, type Img } from "../support/images";
 import { gotoReady, pathOf, signIn } from "./helpers";
@@ -430,4 +430,67 @@ test("the images page is in the navigation and the overview links to it", async 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Images" }).click();
   await expect(page).toHaveURL(/\/images$/);
   await expect(page.getByText("This project has no images yet.")).toBeVisible();
+});
+
+test("import from URL: the image is created and imported with web-download; the API's refusals are shown", async ({
+  page,
+  identity,
+  request,
+}) => {
+  const { api } = await session(identity, request, page);
+  await gotoReady(page, "/images");
+  await page.getByRole("button", { name: "Create image" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create image" });
+  await dialog.getByRole("tab", { name: "Import from URL" }).click();
+  await expect(dialog.getByRole("tab", { name: "Import from URL" })).toHaveAttribute("aria-selected", "true");
+
+  // A port web-download may not use: the image exists, the import was refused, and it says why.
+  const refused = randomName("url");
+  await dialog.getByLabel("Image URL").fill("http://127.0.0.1:1/disk.img");
+  await dialog.getByLabel("Image name").fill(refused);
+  await dialog.getByRole("button", { name: "Create and import" }).click();
+  await expect(dialog.getByRole("alert")).toContainText(`The image ${refused} was created, but:`);
+  await expect(dialog.getByRole("alert")).toContainText("does not pass filtering");
+
+  // An allowed URL: the import starts (202) and its task ends with the reason it failed (this
+  // server refuses loopback addresses, which localhost resolves to); the task says so on the image's page.
+  const name = randomName("url");
+  await dialog.getByLabel("Image URL").fill("http://localhost/disk.img");
+  await dialog.getByLabel("Image name").fill(name);
+  await dialog.getByRole("button", { name: "Create and import" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText(`Image ${name} is importing`)).toBeVisible();
+  const [image] = (await (await api.list(`name=${name}`)).json()).images as Img[];
+  await gotoReady(page, `/images/${image!.id}`);
+  const task = page.getByRole("table", { name: "Import tasks" }).getByRole("row").nth(1);
+  await expect(task).toContainText("web-download");
+  await expect(task).toContainText("failure", { timeout: 20_000 });
+  await expect(task).toContainText("loopback");
+});
+
+test("an admin copies an image to another store (copy-image): the task and the stores show it", async ({
+  page,
+  request,
+  adminToken,
+}) => {
+  const api = new ImageApi(request, adminToken);
+  const image = await withData(api, await api.create({ name: randomName("copy") }), crypto.randomBytes(4096));
+  const [from] = String((await fetchImage(api, image.id)).stores).split(",");
+  await signIn(page, ADMIN.name, ADMIN.password);
+  await gotoReady(page, `/images/${image.id}`);
+  const stores = page.getByRole("list", { name: "Stores holding the data" });
+  await expect(stores.getByRole("listitem")).toHaveText([from!]);
+  const target = await page.getByLabel("Copy to store").inputValue();
+  await page.getByRole("button", { name: "Copy", exact: true }).click();
+  const task = page.getByRole("table", { name: "Import tasks" }).getByRole("row").nth(1);
+  await expect(task).toContainText("copy-image");
+  await expect(task).toContainText("success", { timeout: 30_000 });
+  await expect(task).toContainText(`to ${target}`);
+  await expect(stores.getByRole("listitem")).toHaveText([from!, target], { timeout: 10_000 });
+  expect(
+    String((await fetchImage(api, image.id)).stores)
+      .split(",")
+      .sort(),
+  ).toEqual([from!, target].sort());
+  await api.delete(image.id);
 });

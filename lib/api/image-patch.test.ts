@@ -78,3 +78,13 @@ describe("image edit → JSON patch", () => {
     ).toMatch(/twice/);
   });
 });
+
+describe("properties the image service keeps", () => {
+  it("are neither offered for editing nor removed by a patch", () => {
+    const img = image({ os_glance_importing_to_stores: "ceph", os_glance_failed_import: "" });
+    const edit = editOf(img);
+    expect(edit.properties.map((p) => p.key)).not.toContain("os_glance_importing_to_stores");
+    expect(buildPatch(img, edit)).toEqual([]);
+    expect(editProblem({ ...edit, properties: [{ key: "os_glance_x", value: "1" }] })).toMatch(/kept by/);
+  });
+});

@@ -1,4 +1,11 @@
-import { BASE_FIELDS, customProperties, pointer, type Image, type PatchOperation } from "./images";
+import {
+  BASE_FIELDS,
+  customProperties,
+  isReservedProperty,
+  pointer,
+  type Image,
+  type PatchOperation,
+} from "./images";
 
 // The JSON-patch (application/openstack-images-v2.1-json-patch) that turns an image into what the
 // edit form holds: only what changed, so that concurrent edits of other fields are kept.
@@ -26,7 +33,10 @@ export function editOf(image: Image): ImageEdit {
     min_ram: image.min_ram,
     disk_format: image.disk_format ?? "",
     container_format: image.container_format ?? "",
-    properties: Object.entries(customProperties(image)).map(([key, value]) => ({ key, value })),
+    properties: Object.entries(customProperties(image, { editable: true })).map(([key, value]) => ({
+      key,
+      value,
+    })),
     tags: [...image.tags],
   };
 }
@@ -38,6 +48,7 @@ export function editProblem(edit: ImageEdit): string | null {
     const k = key.trim();
     if (!k) return "Every custom property needs a name.";
     if (BASE_FIELDS.has(k)) return `"${k}" is an image field, not a custom property.`;
+    if (isReservedProperty(k)) return "Properties named os_glance_… are kept by the image service itself.";
     if (seen.has(k)) return `The property "${k}" is listed twice.`;
     seen.add(k);
   }
@@ -58,7 +69,7 @@ export function buildPatch(image: Image, edit: ImageEdit): PatchOperation[] {
     for (const k of ["disk_format", "container_format"] as const)
       if (edit[k] !== before[k]) ops.push({ op: "replace", path: `/${k}`, value: edit[k] || null });
 
-  const old = customProperties(image);
+  const old = customProperties(image, { editable: true });
   const next = new Map(edit.properties.map((p) => [p.key.trim(), p.value]));
   for (const k of Object.keys(old)) if (!next.has(k)) ops.push({ op: "remove", path: pointer(k) });
   for (const [k, v] of next) {

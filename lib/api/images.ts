@@ -106,12 +106,22 @@ export interface ImageCreateBody {
 export type PatchOperation =
   { op: "add" | "replace"; path: string; value: unknown } | { op: "remove"; path: string };
 
+/** Properties Glance keeps for itself (import progress): shown, never edited. */
+export const isReservedProperty = (key: string) => key.startsWith("os_glance_");
+
 /** The custom properties of an image (every key that is not one of Glance's base fields). */
-export function customProperties(image: Image): Record<string, string> {
+export function customProperties(image: Image, { editable = false } = {}): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(image)) if (!BASE_FIELDS.has(k) && typeof v === "string") out[k] = v;
+  for (const [k, v] of Object.entries(image))
+    if (!BASE_FIELDS.has(k) && typeof v === "string" && !(editable && isReservedProperty(k))) out[k] = v;
   return out;
 }
+
+/** The stores an import or copy is still writing to (Glance's os_glance_importing_to_stores). */
+export const importingTo = (image: Image): string[] =>
+  typeof image.os_glance_importing_to_stores === "string"
+    ? image.os_glance_importing_to_stores.split(",").filter(Boolean)
+    : [];
 
 /** A JSON pointer for a property name ("/" and "~" escaped as RFC 6901 says). */
 export const pointer = (key: string) => `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;

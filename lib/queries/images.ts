@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { identityApi } from "@/lib/api/identity";
-import { imagesApi, TRANSITIONAL_STATUSES, type Image } from "@/lib/api/images";
+import { importingTo, imagesApi, TRANSITIONAL_STATUSES, type Image } from "@/lib/api/images";
 
 export const imageKeys = {
   all: ["images"] as const,
@@ -32,12 +32,15 @@ export function useImages(query: URLSearchParams) {
   });
 }
 
-/** One image; polls while it is changing on its own. */
+/** One image; polls while it is changing on its own (its status, or a copy to more stores). */
 export function useImage(id: string) {
   return useQuery({
     queryKey: imageKeys.detail(id),
     queryFn: ({ signal }) => imagesApi.get(id, signal),
-    refetchInterval: (query) => (query.state.data && isBusy(query.state.data.status) ? POLL_MS : false),
+    refetchInterval: (query) => {
+      const image = query.state.data;
+      return image && (isBusy(image.status) || importingTo(image).length > 0) ? POLL_MS : false;
+    },
   });
 }
 
