@@ -2,10 +2,12 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { customProperties, importingTo, imagesApi, type Image } from "@/lib/api/images";
 import { useImageUpload } from "@/lib/queries/image-upload";
 import {
+  imageKeys,
   useImage,
   useImageMembers,
   useImageMutation,
@@ -81,6 +83,16 @@ function ImageDetailView({ image }: { image: Image }) {
   const copy = useImageMutation((store: string) =>
     imagesApi.importImage(image.id, { method: { name: "copy-image" }, stores: [store] }),
   );
+  const qc = useQueryClient();
+  // A task that ends changes the image (status, stores): read it again then.
+  const endedTasks = tasks.data?.filter((t) => t.status === "success" || t.status === "failure").length;
+  const seenEnded = useRef(endedTasks);
+  useEffect(() => {
+    if (endedTasks === undefined) return;
+    if (seenEnded.current !== undefined && endedTasks > seenEnded.current)
+      void qc.invalidateQueries({ queryKey: imageKeys.detail(image.id) });
+    seenEnded.current = endedTasks;
+  }, [endedTasks, image.id, qc]);
   const label = image.name || image.id;
   const props = customProperties(image);
   const imageStores = image.stores ? image.stores.split(",") : [];
@@ -120,10 +132,7 @@ function ImageDetailView({ image }: { image: Image }) {
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link
-          href="/images"
-          className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
-        >
+        <Link href="/images" className="text-indigo-700 underline underline-offset-2 dark:text-indigo-300">
           Images
         </Link>
         <span aria-hidden="true"> / </span>
@@ -193,7 +202,9 @@ function ImageDetailView({ image }: { image: Image }) {
             <Row label="Container format">{image.container_format ?? "—"}</Row>
             <Row label="Size">
               {formatBytes(image.size)}
-              {image.size !== null && <span className="text-slate-500"> ({image.size} bytes)</span>}
+              {image.size !== null && (
+                <span className="text-slate-600 dark:text-slate-400"> ({image.size} bytes)</span>
+              )}
             </Row>
             <Row label="Virtual size">{formatBytes(image.virtual_size)}</Row>
             <Row label="Minimum disk">{image.min_disk} GiB</Row>

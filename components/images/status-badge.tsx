@@ -1,4 +1,4 @@
-import { LIVE_STATUSES } from "@/lib/api/images";
+import { TRANSITIONAL_STATUSES } from "@/lib/api/images";
 
 const COLORS: Record<string, string> = {
   active: "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100",
@@ -12,9 +12,9 @@ const COLORS: Record<string, string> = {
   deleted: "bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100",
 };
 
-/** An image status; the ones that change on their own pulse (and the page polls meanwhile). */
+/** An image status; the ones still waiting for or receiving data pulse (the page polls meanwhile). */
 export function StatusBadge({ status }: { status: string }) {
-  const live = (LIVE_STATUSES as readonly string[]).includes(status);
+  const live = (TRANSITIONAL_STATUSES as readonly string[]).includes(status);
   return (
     <span
       data-testid="image-status"

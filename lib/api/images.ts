@@ -6,8 +6,8 @@ export const PATCH_MEDIA_TYPE = "application/openstack-images-v2.1-json-patch";
 
 /** Statuses in which the image is still changing on its own: lists and details poll while shown. */
 export const TRANSITIONAL_STATUSES = ["queued", "saving", "uploading", "importing"] as const;
-/** Statuses that get a "live" badge (queued waits for the user, so it is not animated). */
-export const LIVE_STATUSES = ["saving", "uploading", "importing"] as const;
+/** Statuses in which the image is busy with its data: shown live and polled often. */
+export const BUSY_STATUSES = ["saving", "uploading", "importing"] as const;
 
 /** Glance's base image fields; anything else on the object is a custom property. */
 export const BASE_FIELDS = new Set([

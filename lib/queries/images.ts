@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { identityApi } from "@/lib/api/identity";
-import { importingTo, imagesApi, TRANSITIONAL_STATUSES, type Image } from "@/lib/api/images";
+import { BUSY_STATUSES, importingTo, imagesApi, TRANSITIONAL_STATUSES, type Image } from "@/lib/api/images";
 
 export const imageKeys = {
   all: ["images"] as const,
@@ -18,17 +18,23 @@ export const imageKeys = {
 };
 
 const POLL_MS = 2000;
+/** A queued image waits for data that may come from elsewhere (a CLI, another tab): look less often. */
+const POLL_QUEUED_MS = 10_000;
 const isTransitional = (status: string) => (TRANSITIONAL_STATUSES as readonly string[]).includes(status);
-const isBusy = (status: string) => isTransitional(status) && status !== "queued";
+const isBusy = (status: string) => (BUSY_STATUSES as readonly string[]).includes(status);
 
-/** One page of images; polls while any image on it is being saved, uploaded or imported. */
+/** One page of images; polls while any image on it is queued, saving, uploading or importing. */
 export function useImages(query: URLSearchParams) {
   const q = query.toString();
   return useQuery({
     queryKey: imageKeys.list(q),
     queryFn: ({ signal }) => imagesApi.list(new URLSearchParams(q), signal),
     placeholderData: (previous) => previous,
-    refetchInterval: (query) => (query.state.data?.images.some((i) => isBusy(i.status)) ? POLL_MS : false),
+    refetchInterval: (query) => {
+      const images = query.state.data?.images ?? [];
+      if (images.some((i) => isBusy(i.status))) return POLL_MS;
+      return images.some((i) => isTransitional(i.status)) ? POLL_QUEUED_MS : false;
+    },
   });
 }
 
