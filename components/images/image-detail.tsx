@@ -95,7 +95,7 @@ function ImageDetailView({ image }: { image: Image }) {
   }, [endedTasks, image.id, qc]);
   const label = image.name || image.id;
   const props = customProperties(image);
-  const imageStores = image.stores ? image.stores.split(",") : [];
+  const imageStores = image.stores ? image.stores.split(",").sort() : [];
   const copying = importingTo(image);
   const failedCopies =
     typeof image.os_glance_failed_import === "string"

@@ -15,7 +15,6 @@ import {
   viewToSearch,
   type ImageListView,
 } from "@/lib/api/image-list";
-import { useImageUpload } from "@/lib/queries/image-upload";
 import { useImageMutation, useImages, useMyProjects } from "@/lib/queries/images";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
@@ -24,7 +23,7 @@ import { Field } from "@/components/ui/field";
 import { CreateImageDialog } from "./create-image-dialog";
 import { ImageFiltersForm } from "./image-filters";
 import { ImageTable } from "./image-table";
-import { UploadProgressPanel } from "./upload-progress";
+import { useDashboardUpload } from "./upload-provider";
 
 type BulkAction = "delete" | "deactivate" | "tag";
 
@@ -47,7 +46,7 @@ export function ImageList() {
   const images = useImages(apiQuery);
   const projects = useMyProjects();
   const toast = useToast();
-  const upload = useImageUpload();
+  const { upload, setDialogOpen } = useDashboardUpload();
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<BulkAction | null>(null);
@@ -92,23 +91,12 @@ export function ImageList() {
     }
   }, [pageKey]);
 
-  // Say when a background upload ends, and warn before leaving a page that is still uploading.
-  const phase = upload.phase;
-  const lastPhase = useRef(phase);
-  useEffect(() => {
-    if (lastPhase.current !== phase) {
-      if (phase === "done") toast(`Upload of ${upload.fileName} complete.`);
-      if (phase === "error") toast(`Upload of ${upload.fileName} stopped: ${upload.error}`, "error");
-      if (phase === "cancelled") toast("Upload cancelled. The image stays queued without data.");
-      lastPhase.current = phase;
-    }
-  }, [phase, toast, upload.fileName, upload.error]);
-  useEffect(() => {
-    if (phase !== "uploading" && phase !== "starting") return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [phase]);
+  const openCreate = (open: boolean) => {
+    setCreating(open);
+    setDialogOpen(open);
+  };
+  // Leaving the page with the dialog open: the corner shows the upload again.
+  useEffect(() => () => setDialogOpen(false), [setDialogOpen]);
 
   const go = (v: ImageListView) => {
     const q = viewToSearch(v).toString();
@@ -137,16 +125,13 @@ export function ImageList() {
   }
 
   const pageNumber = view.previous.length + 1;
-  const uploadingInBackground =
-    !creating && (phase === "uploading" || phase === "starting" || phase === "paused");
 
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">Images</h1>
-        <Button onClick={() => setCreating(true)}>Create image</Button>
+        <Button onClick={() => openCreate(true)}>Create image</Button>
       </div>
-      {uploadingInBackground && <UploadProgressPanel upload={upload} />}
       <ImageFiltersForm
         key={JSON.stringify(view.filters)}
         filters={view.filters}
@@ -255,7 +240,7 @@ export function ImageList() {
         </label>
       </nav>
 
-      <CreateImageDialog open={creating} onClose={() => setCreating(false)} upload={upload} />
+      <CreateImageDialog open={creating} onClose={() => openCreate(false)} upload={upload} />
       <ConfirmDialog
         open={bulk === "delete"}
         title={`Delete ${chosen.length} image${chosen.length === 1 ? "" : "s"}?`}

@@ -486,11 +486,65 @@ test("an admin copies an image to another store (copy-image): the task and the s
   await expect(task).toContainText("copy-image");
   await expect(task).toContainText("success", { timeout: 30_000 });
   await expect(task).toContainText(`to ${target}`);
-  await expect(stores.getByRole("listitem")).toHaveText([from!, target], { timeout: 10_000 });
+  await expect(stores.getByRole("listitem")).toHaveText([from!, target].sort(), { timeout: 10_000 });
   expect(
     String((await fetchImage(api, image.id)).stores)
       .split(",")
       .sort(),
   ).toEqual([from!, target].sort());
   await api.delete(image.id);
+});
+
+test("a queued image's page uploads its data, and the page follows it to active", async ({
+  page,
+  identity,
+  request,
+}) => {
+  const { api } = await session(identity, request, page);
+  const image = await api.create({ disk_format: "iso" });
+  await gotoReady(page, `/images/${image.id}`);
+  await expect(page.getByTestId("image-status")).toHaveText("queued");
+  await page.getByRole("button", { name: "Upload data" }).click();
+  const dialog = page.getByRole("dialog", { name: `Upload data to ${image.name}` });
+  const bytes = crypto.randomBytes(5000);
+  await dialog.getByLabel("Image file").setInputFiles({ name: "disk.iso", mimeType: "", buffer: bytes });
+  await expect(dialog.getByTestId("upload-phase")).toHaveText("Upload complete");
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByTestId("image-status")).toHaveText("active");
+  await expect(page.getByTestId("checksum")).toHaveText(crypto.createHash("md5").update(bytes).digest("hex"));
+  expect((await fetchImage(api, image.id)).size).toBe(5000);
+});
+
+test("an upload goes on while the user browses other pages, and retries after a dropped request", async ({
+  page,
+  identity,
+  request,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const { api } = await session(identity, request, page);
+  const name = randomName("bg");
+  const file = bigFile(testInfo.outputPath("background.raw"));
+  const hold = await holdSecondChunk(page);
+  await gotoReady(page, "/images");
+  await page.getByRole("button", { name: "Create image" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create image" });
+  await dialog.getByLabel("Image file").setInputFiles(file);
+  await dialog.getByLabel("Image name").fill(name);
+  await dialog.getByRole("button", { name: "Create and upload" }).click();
+  await atLeast80(dialog.getByRole("progressbar", { name: "Upload" }));
+  await dialog.getByRole("button", { name: "Hide (keeps uploading)" }).click();
+
+  // On another page, the progress is in a corner.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  const corner = page.getByRole("region", { name: "Upload progress" });
+  await expect(corner).toContainText("background.raw");
+
+  // The held request fails (a dropped connection): tus retries from the server's offset.
+  await hold.release();
+  await expect(page.getByText("Upload of background.raw complete.")).toBeVisible({ timeout: 60_000 });
+  await expect(corner).toBeHidden();
+  const [image] = (await (await api.list(`name=${name}`)).json()).images as Img[];
+  await expect.poll(async () => (await fetchImage(api, image!.id)).status).toBe("active");
+  expect((await fetchImage(api, image!.id)).size).toBe(40 * MiB);
 });
