@@ -4,11 +4,13 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { ApiError } from "@/lib/api/client";
 import { customProperties, importingTo, imagesApi, type Image } from "@/lib/api/images";
 import { useImageUpload } from "@/lib/queries/image-upload";
 import {
   imageKeys,
   useImage,
+  useImageHistory,
   useImageMembers,
   useImageMutation,
   useImageTasks,
@@ -70,6 +72,7 @@ function ImageDetailView({ image }: { image: Image }) {
   const toast = useToast();
   const members = useImageMembers(image);
   const tasks = useImageTasks(image.id);
+  const history = useImageHistory(image.id);
   const stores = useStores();
   const projects = useMyProjects();
   const [editing, setEditing] = useState(false);
@@ -374,6 +377,29 @@ function ImageDetailView({ image }: { image: Image }) {
           </Table>
         )}
       </Section>
+
+      {!(history.error instanceof ApiError && history.error.status === 403) && (
+        <Section title="History" id="history-heading">
+          {history.isPending ? (
+            <Loading />
+          ) : history.error ? (
+            <ErrorMessage error={history.error} />
+          ) : history.data.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">Nothing recorded yet.</p>
+          ) : (
+            <Table caption="History" head={["When", "What", "Who", "Outcome"]}>
+              {history.data.map((e) => (
+                <tr key={e.id}>
+                  <Cell className="whitespace-nowrap">{formatTime(e.created_at)}</Cell>
+                  <Cell className="font-mono text-xs">{e.action}</Cell>
+                  <Cell>{e.user_name ?? e.user_id ?? "—"}</Cell>
+                  <Cell>{e.outcome}</Cell>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </Section>
+      )}
 
       <ImageEditDialog image={image} open={editing} onClose={() => setEditing(false)} />
       <UploadDataDialog image={image} open={uploadOpen} onClose={() => setUploadOpen(false)} />

@@ -307,6 +307,9 @@ test("edit an image's fields, custom properties and tags on its page (JSON-patch
   const saved = await fetchImage(api, image.id);
   expect(saved).toMatchObject({ os_distro: "ubuntu", os_version: "24.04", min_ram: 512, tags: ["gold"] });
   expect(saved).not.toHaveProperty("hw_arch");
+  // The image's history records the change, and who made it.
+  const history = page.getByRole("table", { name: "History" });
+  await expect(history.getByRole("row").filter({ hasText: "image.update" }).first()).toContainText("success");
 
   // A base field cannot be a custom property: the form says so and sends nothing.
   await page.getByRole("button", { name: "Edit" }).click();

@@ -87,6 +87,17 @@ export interface ImageTask {
   request_id?: string;
 }
 
+export interface AuditEvent {
+  id: string;
+  created_at: string;
+  action: string;
+  outcome: "success" | "failure";
+  user_name: string | null;
+  user_id: string | null;
+  remote_addr: string | null;
+  detail: unknown;
+}
+
 export interface StoreInfo {
   id: string;
   description: string;
@@ -145,6 +156,11 @@ export const imagesApi = {
     apiFetch<{ members: ImageMember[] }>(`${img(id)}/members`, { signal }).then((r) => r.members),
   tasks: (id: string, signal?: AbortSignal) =>
     apiFetch<{ tasks: ImageTask[] }>(`${img(id)}/tasks`, { signal }).then((r) => r.tasks),
+  /** The image's history, newest first (its owner project and admins only). */
+  history: (id: string, signal?: AbortSignal) =>
+    apiFetch<{ audit_events: AuditEvent[] }>(`${img(id)}/audit-events?limit=20`, { signal }).then(
+      (r) => r.audit_events,
+    ),
   stores: () => apiFetch<{ stores: StoreInfo[] }>(`${V2}/info/stores`).then((r) => r.stores),
   importMethods: () =>
     apiFetch<{ "import-methods": { value: string[] } }>(`${V2}/info/import`).then(

@@ -11,6 +11,7 @@ export const imageKeys = {
   detail: (id: string) => [...imageKeys.all, "detail", id] as const,
   members: (id: string) => [...imageKeys.all, "members", id] as const,
   tasks: (id: string) => [...imageKeys.all, "tasks", id] as const,
+  history: (id: string) => [...imageKeys.all, "history", id] as const,
   stores: () => ["image-info", "stores"] as const,
   importMethods: () => ["image-info", "import"] as const,
   usage: () => [...imageKeys.all, "usage"] as const,
@@ -70,6 +71,15 @@ export function useImageTasks(id: string) {
 }
 
 export const useImageUsage = () => useQuery({ queryKey: imageKeys.usage(), queryFn: imagesApi.usage });
+/** The image's recent history; a project that only sees the image may not read it (403). */
+export function useImageHistory(id: string) {
+  return useQuery({
+    queryKey: imageKeys.history(id),
+    queryFn: ({ signal }) => imagesApi.history(id, signal),
+    retry: false,
+  });
+}
+
 export const useStores = () =>
   useQuery({ queryKey: imageKeys.stores(), queryFn: imagesApi.stores, staleTime: 300_000 });
 export const useImportMethods = () =>
