@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requireDashboardUser } from "@/lib/server/dashboard";
+import { ImageUsageCard } from "@/components/images/image-usage-card";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -30,6 +31,7 @@ export default async function OverviewPage() {
           </p>
         )}
       </section>
+      {me.project && <ImageUsageCard />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { DashboardMe } from "@/lib/server/dashboard";
+import { NavLinks } from "./nav-links";
 import { ProjectSwitcher } from "./project-switcher";
 import { SignOutButton } from "./sign-out-button";
 import { ThemeToggle } from "./theme-toggle";
@@ -12,7 +13,10 @@ export interface AppShellProps {
 
 /** The dashboard frame: navigation, the current project and its switcher, the user and sign-out. */
 export function AppShell({ me, children }: AppShellProps) {
-  const nav = [{ href: "/", label: "Overview" }];
+  const nav = [
+    { href: "/", label: "Overview" },
+    { href: "/images", label: "Images" },
+  ];
   if (me.isAdmin) {
     nav.push({ href: "/admin/projects", label: "Projects" }, { href: "/admin/users", label: "Users" });
   }
@@ -24,17 +28,7 @@ export function AppShell({ me, children }: AppShellProps) {
           <Link href="/" className="text-lg font-semibold text-indigo-700 dark:text-indigo-300">
             Iris
           </Link>
-          <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
-            {nav.map((n) => (
-              <Link
-                key={n.href}
-                href={n.href}
-                className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800"
-              >
-                {n.label}
-              </Link>
-            ))}
-          </nav>
+          <NavLinks items={nav} />
           <ProjectSwitcher current={me.project} projects={me.projects} />
           <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="current-user">
             {me.user.name}

@@ -7,10 +7,12 @@ export interface DialogProps {
   title: string;
   onClose: () => void;
   children: ReactNode;
+  /** "lg" for dialogs with forms of several columns. */
+  size?: "md" | "lg";
 }
 
 /** A modal dialog on the native <dialog> element: focus moves in and is trapped; Escape closes. */
-export function Dialog({ open, title, onClose, children }: DialogProps) {
+export function Dialog({ open, title, onClose, children, size = "md" }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId(); // each dialog names itself, even with several on one page
   useEffect(() => {
@@ -24,7 +26,7 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
       ref={ref}
       aria-labelledby={titleId}
       onClose={onClose}
-      className="w-full max-w-md rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
+      className={`m-auto w-[calc(100%-2rem)] ${size === "lg" ? "max-w-2xl" : "max-w-md"} rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100`}
     >
       <h2 id={titleId} className="mb-4 text-lg font-semibold">
         {title}

@@ -22,13 +22,14 @@ const PLAIN: Record<number, string> = {
 
 export async function apiFetch<T>(
   path: string,
-  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+  init: { method?: string; body?: unknown; signal?: AbortSignal; contentType?: string } = {},
 ): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method: init.method ?? "GET",
-      headers: init.body !== undefined ? { "content-type": "application/json" } : undefined,
+      headers:
+        init.body !== undefined ? { "content-type": init.contentType ?? "application/json" } : undefined,
       body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
       credentials: "same-origin",
       signal: init.signal,

@@ -39,6 +39,8 @@ export interface AppCredential {
 const V3 = "/identity/v3";
 
 export const identityApi = {
+  /** The projects the signed-in user may scope to (any user may ask). */
+  myProjects: () => apiFetch<{ projects: Project[] }>(`${V3}/auth/projects`).then((r) => r.projects),
   projects: () => apiFetch<{ projects: Project[] }>(`${V3}/projects`).then((r) => r.projects),
   project: (id: string) => apiFetch<{ project: Project }>(`${V3}/projects/${id}`).then((r) => r.project),
   createProject: (p: { name: string; description?: string }) =>
