@@ -134,6 +134,27 @@ export function curlSend(
   });
 }
 
+/**
+ * GET `url` with curl into /dev/null (the least client CPU, as for uploads); returns the bytes
+ * read (throws unless HTTP 200). Falls back to getToSink without curl.
+ */
+export function curlGet(url: string, headers: Record<string, string>): Promise<number> {
+  if (!fs.existsSync(CURL)) return getToSink(url, headers);
+  return new Promise((resolve, reject) => {
+    const args = ["-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}"];
+    for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
+    const c = spawn(CURL, [...args, url]);
+    let out = "";
+    c.stdout.on("data", (d) => (out += d));
+    c.on("error", reject);
+    c.on("close", () => {
+      const [status, size] = out.trim().split(" ").map(Number);
+      if (status !== 200) reject(new Error(`GET ${new URL(url).pathname}: HTTP ${status}`));
+      else resolve(size ?? 0);
+    });
+  });
+}
+
 /** GET `url` into a byte-counting sink; returns the bytes read (throws unless HTTP 200). */
 export function getToSink(url: string, headers: Record<string, string>): Promise<number> {
   const u = new URL(url);
