@@ -74,7 +74,11 @@ export function ImageDetail({ imageId, currentProjectId, isAdmin }: ImageDetailP
   return <ImageDetailView image={image.data} currentProjectId={currentProjectId} isAdmin={isAdmin} />;
 }
 
-function ImageDetailView({ image, currentProjectId, isAdmin }: Omit<ImageDetailProps, "imageId"> & { image: Image }) {
+function ImageDetailView({
+  image,
+  currentProjectId,
+  isAdmin,
+}: Omit<ImageDetailProps, "imageId"> & { image: Image }) {
   const router = useRouter();
   const toast = useToast();
   const tasks = useImageTasks(image.id);

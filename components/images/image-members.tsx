@@ -43,7 +43,9 @@ function OwnerMembers({ image }: { image: Image }) {
     imagesApi.update(image.id, [{ op: "replace", path: "/visibility", value: "shared" }]),
   );
   const add = useMemberChange(image.id, (p: ProjectRef) => sharingApi.addMember(image.id, p.id));
-  const remove = useMemberChange(image.id, (m: MemberDetail) => sharingApi.removeMember(image.id, m.member_id));
+  const remove = useMemberChange(image.id, (m: MemberDetail) =>
+    sharingApi.removeMember(image.id, m.member_id),
+  );
   const label = image.name || image.id;
   const nameOf = (m: MemberDetail) => m.project_name ?? m.member_id;
 
@@ -132,7 +134,11 @@ function OwnerMembers({ image }: { image: Image }) {
                 )}
               </Cell>
               <Cell className="text-right">
-                <Button variant="secondary" onClick={() => setRemoving(m)} aria-label={`Stop sharing with ${nameOf(m)}`}>
+                <Button
+                  variant="secondary"
+                  onClick={() => setRemoving(m)}
+                  aria-label={`Stop sharing with ${nameOf(m)}`}
+                >
                   Remove
                 </Button>
               </Cell>
@@ -174,8 +180,8 @@ function OwnMembership({ image }: { image: Image }) {
   return (
     <div className="space-y-2 text-sm">
       <p>
-        Shared with your project on <time dateTime={mine.created_at}>{formatTime(mine.created_at)}</time>. Your
-        project&apos;s decision: <MemberStatusBadge status={mine.status} />
+        Shared with your project on <time dateTime={mine.created_at}>{formatTime(mine.created_at)}</time>.
+        Your project&apos;s decision: <MemberStatusBadge status={mine.status} />
       </p>
       <Link href="/shared" className="text-indigo-700 underline underline-offset-2 dark:text-indigo-300">
         Accept or reject it in Shared with us

@@ -45,7 +45,9 @@ export function ProjectCombobox({ label, onSelect, exclude = [], disabled }: Pro
     } else if (e.key === "ArrowUp") {
       e.preventDefault();
       setOpen(true);
-      setActive((a) => (options.length ? (Math.min(a, options.length - 1) - 1 + options.length) % options.length : 0));
+      setActive((a) =>
+        options.length ? (Math.min(a, options.length - 1) - 1 + options.length) % options.length : 0,
+      );
     } else if (e.key === "Enter") {
       if (expanded && options[activeIndex]) {
         e.preventDefault();
@@ -95,7 +97,11 @@ export function ProjectCombobox({ label, onSelect, exclude = [], disabled }: Pro
         onKeyDown={onKeyDown}
         className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-slate-700 dark:bg-slate-950"
       />
-      <p id={`${id}-status`} role="status" className="mt-1 min-h-4 text-xs text-slate-600 dark:text-slate-400">
+      <p
+        id={`${id}-status`}
+        role="status"
+        className="mt-1 min-h-4 text-xs text-slate-600 dark:text-slate-400"
+      >
         {status}
       </p>
       <ul

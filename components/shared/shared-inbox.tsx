@@ -43,11 +43,15 @@ export function SharedInbox({ project, initialStatus }: SharedInboxProps) {
   function onKeyDown(e: KeyboardEvent, i: number) {
     const n = TABS.length;
     const to =
-      e.key === "ArrowRight" ? (i + 1) % n
-      : e.key === "ArrowLeft" ? (i - 1 + n) % n
-      : e.key === "Home" ? 0
-      : e.key === "End" ? n - 1
-      : null;
+      e.key === "ArrowRight"
+        ? (i + 1) % n
+        : e.key === "ArrowLeft"
+          ? (i - 1 + n) % n
+          : e.key === "Home"
+            ? 0
+            : e.key === "End"
+              ? n - 1
+              : null;
     if (to === null) return;
     e.preventDefault();
     select(TABS[to]!.status, true);
@@ -66,11 +70,15 @@ export function SharedInbox({ project, initialStatus }: SharedInboxProps) {
       <div>
         <h1 className="text-2xl font-semibold">Shared with us</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          Images other projects offer to <strong>{project.name}</strong>. An accepted image appears in your image
-          list and can be launched; you can change your mind at any time.
+          Images other projects offer to <strong>{project.name}</strong>. An accepted image appears in your
+          image list and can be launched; you can change your mind at any time.
         </p>
       </div>
-      <div role="tablist" aria-label="Decision" className="flex gap-1 border-b border-slate-200 dark:border-slate-700">
+      <div
+        role="tablist"
+        aria-label="Decision"
+        className="flex gap-1 border-b border-slate-200 dark:border-slate-700"
+      >
         {TABS.map((t, i) => {
           const selected = status === t.status;
           const n = counts.data?.[t.status];
@@ -101,7 +109,12 @@ export function SharedInbox({ project, initialStatus }: SharedInboxProps) {
         })}
       </div>
       {TABS.filter((t) => t.status === status).map((t) => (
-        <div key={t.status} id={`shared-panel-${t.status}`} role="tabpanel" aria-labelledby={`shared-tab-${t.status}`}>
+        <div
+          key={t.status}
+          id={`shared-panel-${t.status}`}
+          role="tabpanel"
+          aria-labelledby={`shared-tab-${t.status}`}
+        >
           <InboxList status={t.status} empty={t.empty} projectId={project.id} />
         </div>
       ))}
@@ -141,7 +154,10 @@ function InboxList({ status, empty, projectId }: { status: MemberStatus; empty: 
       {inbox.data.length === 0 ? (
         <EmptyState>{empty}</EmptyState>
       ) : (
-        <Table caption={`Shared images: ${status}`} head={["Image", "Shared by", "Shared", "Format and size", "Decision", "Actions"]}>
+        <Table
+          caption={`Shared images: ${status}`}
+          head={["Image", "Shared by", "Shared", "Format and size", "Decision", "Actions"]}
+        >
           {inbox.data.map((item) => {
             const label = item.image.name || item.image.id;
             return (
@@ -159,7 +175,9 @@ function InboxList({ status, empty, projectId }: { status: MemberStatus; empty: 
                 </Cell>
                 <Cell>
                   {item.owner.name ?? "—"}
-                  <span className="block font-mono text-xs text-slate-600 dark:text-slate-400">{item.owner.id}</span>
+                  <span className="block font-mono text-xs text-slate-600 dark:text-slate-400">
+                    {item.owner.id}
+                  </span>
                 </Cell>
                 <Cell className="text-xs whitespace-nowrap">
                   <time dateTime={item.member.shared_at}>{formatTime(item.member.shared_at)}</time>

@@ -69,7 +69,8 @@ export interface Decision {
 export function useDecideShare() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ item, projectId, status }: Decision) => sharingApi.decide(item.image.id, projectId, status),
+    mutationFn: ({ item, projectId, status }: Decision) =>
+      sharingApi.decide(item.image.id, projectId, status),
     onMutate: async ({ item, status }) => {
       await qc.cancelQueries({ queryKey: sharingKeys.all });
       const from = item.member.status;

@@ -42,7 +42,10 @@ export async function listSharedInbox(caller: ImageCaller, status: MemberStatus)
     can("get_image", policyCaller(caller), imageTarget(m.image, m.status, caller.projectId)),
   );
   const owners = [...new Set(visible.map((m) => m.image.owner).filter((o): o is string => !!o))];
-  const projects = await db.project.findMany({ where: { id: { in: owners } }, select: { id: true, name: true } });
+  const projects = await db.project.findMany({
+    where: { id: { in: owners } },
+    select: { id: true, name: true },
+  });
   const ownerName = new Map(projects.map((p) => [p.id, p.name]));
   return visible.map((m) => ({
     image: serializeImage(m.image),
