@@ -5,6 +5,7 @@ import type { Image } from "@/lib/api/images";
 import { useBootableImages } from "@/lib/queries/images";
 import { EmptyState, ErrorMessage, Loading } from "@/components/ui/feedback";
 import { formatBytes } from "./format";
+import { groupByOs, imageProp as prop, osLabel, OTHER_OS } from "@/lib/api/image-os";
 
 export interface ImagePickerProps {
   /** Called when the user chooses an image. */
@@ -15,65 +16,6 @@ export interface ImagePickerProps {
   filter?: (image: Image) => boolean;
   /** The level of the operating-system group headings (default 2). */
   headingLevel?: 2 | 3 | 4;
-}
-
-export const OTHER_OS = "Other";
-
-const prop = (image: Image, key: string): string | null => {
-  const v = image[key];
-  return typeof v === "string" && v.trim() ? v.trim() : null;
-};
-
-/** "ubuntu" → "Ubuntu"; well-known names keep their usual spelling. */
-export function osLabel(distro: string): string {
-  const known: Record<string, string> = {
-    ubuntu: "Ubuntu",
-    debian: "Debian",
-    centos: "CentOS",
-    rhel: "Red Hat Enterprise Linux",
-    fedora: "Fedora",
-    opensuse: "openSUSE",
-    sles: "SUSE Linux Enterprise",
-    windows: "Windows",
-    freebsd: "FreeBSD",
-    cirros: "CirrOS",
-    rocky: "Rocky Linux",
-    almalinux: "AlmaLinux",
-    arch: "Arch Linux",
-    coreos: "CoreOS",
-  };
-  const key = distro.toLowerCase();
-  return known[key] ?? distro.charAt(0).toUpperCase() + distro.slice(1);
-}
-
-/** Versions as numbers where they are ("22.04" after "9"); newest first. */
-const byVersionDesc = (a: string | null, b: string | null) =>
-  (b ?? "").localeCompare(a ?? "", undefined, { numeric: true });
-
-export interface OsGroup {
-  key: string;
-  label: string;
-  images: Image[];
-}
-
-/** Images grouped by os_distro (named groups alphabetically, "Other" last), newest version first. */
-export function groupByOs(images: Image[]): OsGroup[] {
-  const groups = new Map<string, Image[]>();
-  for (const image of images) {
-    const distro = prop(image, "os_distro")?.toLowerCase() ?? OTHER_OS;
-    groups.set(distro, [...(groups.get(distro) ?? []), image]);
-  }
-  return [...groups.entries()]
-    .map(([key, list]) => ({
-      key,
-      label: key === OTHER_OS ? OTHER_OS : osLabel(key),
-      images: list.sort(
-        (a, b) =>
-          byVersionDesc(prop(a, "os_version"), prop(b, "os_version")) ||
-          (a.name ?? a.id).localeCompare(b.name ?? b.id),
-      ),
-    }))
-    .sort((a, b) => (a.key === OTHER_OS ? 1 : b.key === OTHER_OS ? -1 : a.label.localeCompare(b.label)));
 }
 
 /**

@@ -4,18 +4,7 @@ import { useId, useState } from "react";
 import type { Image } from "@/lib/api/images";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
-
-/** A value as one shell word: left bare when it is safe, else in single quotes. */
-export function shellWord(value: string): string {
-  if (/^[A-Za-z0-9_./:=@%+-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'"'"'`)}'`;
-}
-
-export function serverCreateCommand(imageId: string, flavor: string, network: string, name: string): string {
-  return `openstack server create --image ${shellWord(imageId)} --flavor ${shellWord(flavor)} --network ${shellWord(network)} ${shellWord(name)}`;
-}
-
-export const imageShowCommand = (imageId: string) => `openstack image show ${shellWord(imageId)}`;
+import { imageShowCommand, serverCreateCommand } from "@/lib/api/image-os";
 
 function Command({ label, command, testId }: { label: string; command: string; testId: string }) {
   return (
