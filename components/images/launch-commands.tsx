@@ -15,6 +15,7 @@ function Command({ label, command, testId }: { label: string; command: string; t
       </div>
       <pre
         data-testid={testId}
+        tabIndex={0} // it scrolls sideways: reachable from the keyboard
         className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100 dark:bg-black"
       >
         <code>{command}</code>

@@ -168,9 +168,12 @@ test("create an image and upload a file in the dialog: it becomes active with th
   await gotoReady(page, "/images");
   await page.getByRole("button", { name: "Create image" }).click();
   const dialog = page.getByRole("dialog", { name: "Create image" });
-  await dialog.getByLabel("Image file").setInputFiles({ name: "small.qcow2", mimeType: "", buffer: bytes });
-  await expect(dialog.getByTestId("picked-file")).toContainText("small.qcow2");
-  await expect(dialog.getByLabel("Disk format")).toHaveValue("qcow2"); // guessed from the name
+  await dialog.getByLabel("Image file").setInputFiles({ name: "small.vhd", mimeType: "", buffer: bytes });
+  await expect(dialog.getByTestId("picked-file")).toContainText("small.vhd");
+  await expect(dialog.getByLabel("Disk format")).toHaveValue("vhd"); // guessed from the name
+  // Random bytes are no vhd (the dialog asks the server before uploading): offered raw instead.
+  await dialog.getByRole("button", { name: "Use raw as the disk format" }).click();
+  await expect(dialog.getByLabel("Disk format")).toHaveValue("raw");
   await dialog.getByLabel("Image name").fill(name);
   await dialog.getByRole("button", { name: "Create and upload" }).click();
   await expect(dialog.getByTestId("upload-phase")).toHaveText("Upload complete", { timeout: 30_000 });
@@ -182,7 +185,7 @@ test("create an image and upload a file in the dialog: it becomes active with th
   expect(created).toMatchObject({
     status: "active",
     size: 3000,
-    disk_format: "qcow2",
+    disk_format: "raw",
     checksum: crypto.createHash("md5").update(bytes).digest("hex"),
   });
 

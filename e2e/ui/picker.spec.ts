@@ -57,10 +57,12 @@ test("the picker groups active public images by os_distro, hides hidden and inac
   await expect(group.getByTestId("image-card").first()).toContainText("5 GiB");
   await expect(group.getByTestId("image-card").first()).toContainText("1024 MiB");
   await expect(group.getByTestId("image-card").first()).toContainText("x86_64");
-  await expect(page.getByText(hidden.name!)).toHaveCount(0);
-  await expect(page.getByText(queued.name!)).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: hidden.name! })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: queued.name! })).toHaveCount(0);
   // The project's own image without os_distro is under "Other".
-  await expect(page.getByRole("region", { name: "Other" }).getByText(own.name!)).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "Other" }).getByRole("heading", { name: own.name! }),
+  ).toBeVisible();
 
   // Filters: the OS, then the architecture, then a search.
   await page.getByLabel("Operating system").selectOption({ label });

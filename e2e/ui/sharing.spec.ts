@@ -93,7 +93,7 @@ test("the owner shares an image with a project found by name; its member sees th
   await expect(row.getByTestId("member-status")).toHaveText("pending");
   await expect(row).toContainText(`by ${owner.user.name}`);
   await expect(row).toContainText("Not yet");
-  expect(await memberStatus(owner.api, image.id, member.project.id)).toBe("pending");
+  await expect.poll(() => memberStatus(owner.api, image.id, member.project.id)).toBe("pending");
 
   // The member: a count in the navigation, the image in the inbox with who shared it.
   await switchUser(page, member);
@@ -104,13 +104,13 @@ test("the owner shares an image with a project found by name; its member sees th
   const inboxRow = page.getByTestId("shared-row").filter({ hasText: image.name! });
   await expect(inboxRow).toContainText(owner.project.name);
   // Not in the project's image list yet (Glance lists accepted shares only).
-  expect(await member.api.ids(`id=${image.id}`)).toEqual([]);
+  await expect.poll(() => member.api.ids(`id=${image.id}`)).toEqual([]);
 
   await inboxRow.getByRole("button", { name: `Accept ${image.name}` }).click();
   await expect(page.getByText(`Accepted ${image.name}`)).toBeVisible();
   await expect(badge(page)).toBeHidden();
   await expect(page.getByTestId("shared-row").filter({ hasText: image.name! })).toBeHidden();
-  expect(await memberStatus(member.api, image.id, member.project.id)).toBe("accepted");
+  await expect.poll(() => memberStatus(member.api, image.id, member.project.id)).toBe("accepted");
 
   await page.getByRole("tab", { name: /Accepted/ }).click();
   await expect(page).toHaveURL(/\/shared\?status=accepted$/);
@@ -119,7 +119,7 @@ test("the owner shares an image with a project found by name; its member sees th
   // The accepted image is in the member's image list, in the page and in the API.
   await page.getByRole("link", { name: "Images", exact: true }).click();
   await expect(page.getByRole("link", { name: image.name! })).toBeVisible();
-  expect(await member.api.ids(`id=${image.id}`)).toEqual([image.id]);
+  await expect.poll(() => member.api.ids(`id=${image.id}`)).toEqual([image.id]);
 
   // The owner sees who decided and when.
   const res = await owner.api.request.get(`/api/dashboard/images/${image.id}/members`, {
@@ -159,7 +159,7 @@ test("a member rejects a shared image, then changes its mind both ways", async (
     .getByRole("button", { name: `Reject ${first.name}` })
     .click();
   await expect(badge(page)).toHaveText(/^1/);
-  expect(await memberStatus(member.api, first.id, member.project.id)).toBe("rejected");
+  await expect.poll(() => memberStatus(member.api, first.id, member.project.id)).toBe("rejected");
   await expect(page.getByTestId("shared-row")).toHaveCount(1);
 
   // Changed its mind: accept the rejected one (the tabs work from the keyboard).
@@ -172,8 +172,8 @@ test("a member rejects a shared image, then changes its mind both ways", async (
   await expect(rejected.getByRole("button", { name: `Reject ${first.name}` })).toHaveCount(0);
   await rejected.getByRole("button", { name: `Accept ${first.name}` }).click();
   await expect(page.getByTestId("shared-row").filter({ hasText: first.name! })).toBeHidden();
-  expect(await memberStatus(member.api, first.id, member.project.id)).toBe("accepted");
-  expect(await member.api.ids(`id=${first.id}`)).toEqual([first.id]);
+  await expect.poll(() => memberStatus(member.api, first.id, member.project.id)).toBe("accepted");
+  await expect.poll(() => member.api.ids(`id=${first.id}`)).toEqual([first.id]);
   await expect(badge(page)).toHaveText(/^1/); // the second still waits
 
   // And back: reject the accepted one; it leaves the project's image list.
@@ -184,12 +184,17 @@ test("a member rejects a shared image, then changes its mind both ways", async (
     .getByRole("button", { name: `Reject ${first.name}` })
     .click();
   await expect(page.getByTestId("shared-row").filter({ hasText: first.name! })).toBeHidden();
-  expect(await memberStatus(member.api, first.id, member.project.id)).toBe("rejected");
-  expect(await member.api.ids(`id=${first.id}`)).toEqual([]);
+  await expect.poll(() => memberStatus(member.api, first.id, member.project.id)).toBe("rejected");
+  await expect.poll(() => member.api.ids(`id=${first.id}`)).toEqual([]);
   await expect(page.getByRole("tab", { name: /Rejected/ })).toContainText("(1)");
 
   // A decision the server refuses is undone on the page: the owner stopped sharing meanwhile.
+  // (Wait for the tab's own refresh first, so that the page still shows the offer when it goes.)
+  const refreshed = page.waitForResponse((r) =>
+    r.url().includes("/api/dashboard/shared-images?member_status=pending"),
+  );
   await page.getByRole("tab", { name: /Waiting/ }).click();
+  await refreshed;
   const secondRow = page.getByTestId("shared-row").filter({ hasText: second.name! });
   await expect(secondRow).toBeVisible();
   const del = await owner.api.request.delete(`/image/v2/images/${second.id}/members/${member.project.id}`, {
