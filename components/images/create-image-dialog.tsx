@@ -12,6 +12,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { ErrorMessage, useToast } from "@/components/ui/feedback";
 import { Field, SelectField } from "@/components/ui/field";
 import { formatBytes } from "./format";
+import { checkRefuses, FormatCheckPanel, useFormatCheck } from "./format-check";
 import { UploadProgressPanel } from "./upload-progress";
 
 export interface CreateImageDialogProps {
@@ -50,12 +51,14 @@ export function CreateImageDialog({ open, onClose, upload }: CreateImageDialogPr
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [diskFormat, setDiskFormat] = useState("raw");
+  const [containerFormat, setContainerFormat] = useState("bare");
   const [name, setName] = useState("");
   const fileInput = useRef<HTMLInputElement>(null);
   const fileTab = useRef<HTMLButtonElement>(null);
   const urlTab = useRef<HTMLButtonElement>(null);
   const uploading = upload.phase !== "idle" && upload.phase !== "cancelled";
   const webDownload = methods.data?.includes("web-download") ?? false;
+  const formatCheck = useFormatCheck(source === "file" ? file : null, diskFormat, containerFormat);
 
   async function pick(f: File | null) {
     setFile(f);
@@ -84,6 +87,7 @@ export function CreateImageDialog({ open, onClose, upload }: CreateImageDialogPr
     setName("");
     setError(null);
     setDiskFormat("raw");
+    setContainerFormat("bare");
     upload.reset();
   }
 
@@ -108,6 +112,14 @@ export function CreateImageDialog({ open, onClose, upload }: CreateImageDialogPr
     const uri = String(f.get("uri") ?? "").trim();
     if (source === "file" && !file) {
       setError(new Error("Choose a file to upload, or drop one on the box."));
+      return;
+    }
+    if (source === "file" && checkRefuses(formatCheck)) {
+      setError(
+        new Error(
+          "Iris would refuse this file as it is (see above): change the disk format or choose another file.",
+        ),
+      );
       return;
     }
     setBusy(true);
@@ -246,6 +258,7 @@ export function CreateImageDialog({ open, onClose, upload }: CreateImageDialogPr
                   </p>
                 )}
               </div>
+              <FormatCheckPanel check={formatCheck} diskFormat={diskFormat} onUseFormat={setDiskFormat} />
               {resumable && (
                 <div
                   role="status"
@@ -309,7 +322,8 @@ export function CreateImageDialog({ open, onClose, upload }: CreateImageDialogPr
             <SelectField
               label="Container format"
               name="container_format"
-              defaultValue="bare"
+              value={containerFormat}
+              onChange={(e) => setContainerFormat(e.target.value)}
               options={formatOptions(CONTAINER_FORMATS)}
             />
             <Field label="Minimum disk (GiB)" name="min_disk" type="number" min={0} defaultValue={0} />
@@ -322,7 +336,11 @@ export function CreateImageDialog({ open, onClose, upload }: CreateImageDialogPr
             </Button>
             <Button
               type="submit"
-              disabled={busy || (source === "url" && methods.data !== undefined && !webDownload)}
+              disabled={
+                busy ||
+                (source === "url" && methods.data !== undefined && !webDownload) ||
+                (source === "file" && formatCheck.status === "checking")
+              }
             >
               {source === "file" ? "Create and upload" : "Create and import"}
             </Button>

@@ -11,7 +11,6 @@ import {
   imageKeys,
   useImage,
   useImageHistory,
-  useImageMembers,
   useImageMutation,
   useImageTasks,
   useMyProjects,
@@ -20,11 +19,12 @@ import {
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
-import { EmptyState, ErrorMessage, Loading, useToast } from "@/components/ui/feedback";
+import { ErrorMessage, Loading, useToast } from "@/components/ui/feedback";
 import { SelectField } from "@/components/ui/field";
 import { Cell, Table } from "@/components/ui/table";
 import { formatBytes, formatTime } from "./format";
 import { ImageEditDialog } from "./image-edit-dialog";
+import { ImageMembers } from "./image-members";
 import { StatusBadge } from "./status-badge";
 import { UploadProgressPanel } from "./upload-progress";
 
@@ -52,7 +52,14 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** One image: every field, properties, tags, checksums, stores, members, tasks, and its actions. */
-export function ImageDetail({ imageId }: { imageId: string }) {
+export interface ImageDetailProps {
+  imageId: string;
+  /** The signed-in user's current project and admin role: who manages the image's members. */
+  currentProjectId: string | null;
+  isAdmin: boolean;
+}
+
+export function ImageDetail({ imageId, currentProjectId, isAdmin }: ImageDetailProps) {
   const image = useImage(imageId);
   if (image.isPending) return <Loading label="Loading image…" />;
   if (image.error)
@@ -64,13 +71,16 @@ export function ImageDetail({ imageId }: { imageId: string }) {
         </Link>
       </div>
     );
-  return <ImageDetailView image={image.data} />;
+  return <ImageDetailView image={image.data} currentProjectId={currentProjectId} isAdmin={isAdmin} />;
 }
 
-function ImageDetailView({ image }: { image: Image }) {
+function ImageDetailView({
+  image,
+  currentProjectId,
+  isAdmin,
+}: Omit<ImageDetailProps, "imageId"> & { image: Image }) {
   const router = useRouter();
   const toast = useToast();
-  const members = useImageMembers(image);
   const tasks = useImageTasks(image.id);
   const history = useImageHistory(image.id);
   const stores = useStores();
@@ -288,7 +298,7 @@ function ImageDetailView({ image }: { image: Image }) {
         )}
       </Section>
 
-      <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid gap-5">
         <Section title="Stores" id="stores-heading">
           {imageStores.length ? (
             <ul className="list-disc pl-5 text-sm" aria-label="Stores holding the data">
@@ -325,33 +335,11 @@ function ImageDetailView({ image }: { image: Image }) {
             </form>
           )}
         </Section>
-
-        <Section title="Members" id="members-heading">
-          {image.visibility !== "shared" ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">
-              Only shared images have members. This image is {image.visibility}.
-            </p>
-          ) : members.isPending ? (
-            <Loading />
-          ) : members.error ? (
-            <ErrorMessage error={members.error} />
-          ) : members.data.length === 0 ? (
-            <EmptyState>Not shared with any project yet.</EmptyState>
-          ) : (
-            <Table caption="Members" head={["Project", "Status", "Since"]}>
-              {members.data.map((m) => (
-                <tr key={m.member_id}>
-                  <Cell>
-                    {projectName(m.member_id) ?? ""} <span className="font-mono text-xs">{m.member_id}</span>
-                  </Cell>
-                  <Cell>{m.status}</Cell>
-                  <Cell>{formatTime(m.updated_at)}</Cell>
-                </tr>
-              ))}
-            </Table>
-          )}
-        </Section>
       </div>
+
+      <Section title="Sharing" id="members-heading">
+        <ImageMembers image={image} currentProjectId={currentProjectId} isAdmin={isAdmin} />
+      </Section>
 
       <Section title="Tasks" id="tasks-heading">
         {tasks.isPending ? (

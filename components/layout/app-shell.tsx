@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { DashboardMe } from "@/lib/server/dashboard";
-import { NavLinks } from "./nav-links";
+import { NavLinks, type NavItem } from "./nav-links";
 import { ProjectSwitcher } from "./project-switcher";
 import { SignOutButton } from "./sign-out-button";
 import { ThemeToggle } from "./theme-toggle";
@@ -13,9 +13,11 @@ export interface AppShellProps {
 
 /** The dashboard frame: navigation, the current project and its switcher, the user and sign-out. */
 export function AppShell({ me, children }: AppShellProps) {
-  const nav = [
+  const nav: NavItem[] = [
     { href: "/", label: "Overview" },
     { href: "/images", label: "Images" },
+    { href: "/shared", label: "Shared with us", badge: "pending-shares" },
+    { href: "/picker", label: "Launch" },
   ];
   if (me.isAdmin) {
     nav.push({ href: "/admin/projects", label: "Projects" }, { href: "/admin/users", label: "Users" });

@@ -30,7 +30,13 @@ export async function apiFetch<T>(
       method: init.method ?? "GET",
       headers:
         init.body !== undefined ? { "content-type": init.contentType ?? "application/json" } : undefined,
-      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+      // Binary bodies (a file's first bytes) go as they are; anything else as JSON.
+      body:
+        init.body === undefined
+          ? undefined
+          : init.body instanceof Blob
+            ? init.body
+            : JSON.stringify(init.body),
       credentials: "same-origin",
       signal: init.signal,
     });

@@ -104,6 +104,18 @@ export interface StoreInfo {
   default?: "true";
 }
 
+/** What POST /v2/inspect found in the first bytes of a file, judged for a disk_format. */
+export interface Inspection {
+  format: string;
+  matches: string[];
+  virtual_size: number | null;
+  inspected_bytes: number;
+  verdict: { ok: boolean; reason: "format_mismatch" | "unsafe" | "ambiguous" | null; message: string };
+}
+
+/** The most POST /v2/inspect takes: the start of a file is enough to know what it is. */
+export const INSPECT_BYTES = 4 * 1024 * 1024;
+
 export interface ImageCreateBody {
   name: string;
   disk_format: string;
@@ -173,6 +185,12 @@ export const imagesApi = {
   usage: () =>
     apiFetch<{ usage: Record<string, { limit: number; usage: number }> }>(`${V2}/info/usage`).then(
       (r) => r.usage,
+    ),
+  /** What the start of `file` is, and whether an upload as disk_format would be accepted. */
+  inspect: (file: Blob, diskFormat: string, containerFormat: string, signal?: AbortSignal) =>
+    apiFetch<Inspection>(
+      `${V2}/inspect?${new URLSearchParams({ disk_format: diskFormat, container_format: containerFormat })}`,
+      { method: "POST", body: file.slice(0, INSPECT_BYTES), contentType: "application/octet-stream", signal },
     ),
   fileUrl: (id: string) => `${img(id)}/file`,
   uploadsEndpoint: (id: string) => `${img(id)}/uploads`,

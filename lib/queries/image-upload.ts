@@ -75,13 +75,17 @@ function tusErrorMessage(err: Error): string {
   const res = (err as DetailedError).originalResponse;
   if (res) {
     const status = res.getStatus();
+    let message = res.getBody() || `The server answered ${status}.`;
     try {
       const body = JSON.parse(res.getBody()) as { error?: { message?: string } };
-      if (body.error?.message) return body.error.message;
+      if (body.error?.message) message = body.error.message;
     } catch {
       // not JSON
     }
-    return res.getBody() || `The server answered ${status}.`;
+    // 415: the inspection refused the content; the image is queued again with nothing stored.
+    if (status === 415)
+      return `Iris refused the file: ${message} Nothing was stored; the image waits for other data (or fix its disk format and upload again).`;
+    return message;
   }
   return "The upload lost its connection to the server. Resume it to continue where it stopped.";
 }

@@ -101,3 +101,35 @@ export function useImageMutation<A, R>(fn: (args: A) => Promise<R>) {
     onSuccess: () => qc.invalidateQueries({ queryKey: imageKeys.all }),
   });
 }
+
+/** The most images the picker reads (pages of 200). */
+const BOOTABLE_MAX = 1000;
+
+/**
+ * The images the current project may boot: active, visible to it (its own, public, community
+ * ones it owns and accepted shares — the API's default view) and not hidden (os_hidden=false).
+ */
+export function useBootableImages() {
+  return useQuery({
+    queryKey: [...imageKeys.all, "bootable"] as const,
+    queryFn: async ({ signal }) => {
+      const images: Image[] = [];
+      let marker: string | undefined;
+      do {
+        const q = new URLSearchParams({
+          status: "active",
+          os_hidden: "false",
+          limit: "200",
+          sort: "name:asc",
+        });
+        if (marker) q.set("marker", marker);
+        const page = await imagesApi.list(q, signal);
+        images.push(...page.images);
+        marker = page.next
+          ? (new URLSearchParams(page.next.split("?")[1] ?? "").get("marker") ?? undefined)
+          : undefined;
+      } while (marker && images.length < BOOTABLE_MAX);
+      return images;
+    },
+  });
+}
