@@ -1,0 +1,92 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { QUOTA_RESOURCES } from "@/lib/api/admin";
+import { RESOURCE_LABELS } from "@/lib/admin-format";
+import { useLimits, useProjectsUsage } from "@/lib/queries/admin";
+import { useProjects } from "@/lib/queries/identity";
+import { EmptyState, ErrorMessage, Loading } from "@/components/ui/feedback";
+import { Field } from "@/components/ui/field";
+import { Cell, Table } from "@/components/ui/table";
+import { usageText } from "./project-quotas";
+import { UsageBar } from "./usage-bar";
+
+/** Every project's use of each quota; a project's page changes its limits. */
+export function QuotasOverview() {
+  const projects = useProjects();
+  const limits = useLimits();
+  const [search, setSearch] = useState("");
+  const shown = (projects.data ?? []).filter((p) => p.name.toLowerCase().includes(search.toLowerCase()));
+  const usages = useProjectsUsage(shown.map((p) => p.id));
+  const custom = new Set((limits.data ?? []).map((l) => `${l.project_id}:${l.resource_name}`));
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">Quotas</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Each project&apos;s use against its limits. Open a project to change them.
+          </p>
+        </div>
+        <Field
+          label="Search projects"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="Name"
+        />
+      </div>
+      {projects.isPending && <Loading />}
+      <ErrorMessage error={projects.error ?? limits.error} />
+      {projects.data && shown.length === 0 && <EmptyState>No project matches.</EmptyState>}
+      {shown.length > 0 && (
+        <Table
+          caption="Quota usage per project"
+          head={["Project", ...QUOTA_RESOURCES.map((r) => RESOURCE_LABELS[r].name)]}
+        >
+          {shown.map((p, i) => {
+            const u = usages[i];
+            return (
+              <tr key={p.id} data-project={p.name}>
+                <Cell>
+                  <Link
+                    className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+                    href={`/admin/projects/${p.id}`}
+                  >
+                    {p.name}
+                  </Link>
+                  {!p.enabled && (
+                    <span className="block text-xs text-slate-600 dark:text-slate-400">disabled</span>
+                  )}
+                </Cell>
+                {QUOTA_RESOURCES.map((r, j) => (
+                  <Cell key={r}>
+                    {u?.data ? (
+                      <>
+                        <UsageBar
+                          compact
+                          label={`${RESOURCE_LABELS[r].name} of ${p.name}`}
+                          used={u.data[r].usage}
+                          limit={u.data[r].limit}
+                          text={usageText(r, u.data[r].usage, u.data[r].limit)}
+                        />
+                        {custom.has(`${p.id}:${r}`) && (
+                          <span className="text-xs text-slate-600 dark:text-slate-400">own limit</span>
+                        )}
+                      </>
+                    ) : u?.error ? (
+                      j === 0 && <ErrorMessage error={u.error} />
+                    ) : (
+                      j === 0 && <Loading />
+                    )}
+                  </Cell>
+                ))}
+              </tr>
+            );
+          })}
+        </Table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, formatQuotaValue, parseLimitInput } from "./admin-format";
+
+describe("formatBytes", () => {
+  it("is exact below 1 KiB and binary above", () => {
+    expect(formatBytes(0)).toBe("0 bytes");
+    expect(formatBytes(1)).toBe("1 byte");
+    expect(formatBytes(1023)).toBe("1023 bytes");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(5 * 1024 * 1024)).toBe("5 MiB");
+    expect(formatBytes(150 * 1024 ** 3)).toBe("150 GiB");
+  });
+});
+
+describe("formatQuotaValue", () => {
+  it("says unlimited for -1 and reads sizes as MiB", () => {
+    expect(formatQuotaValue("image_count_total", -1)).toBe("unlimited");
+    expect(formatQuotaValue("image_count_total", 12000)).toBe("12,000");
+    expect(formatQuotaValue("image_size_total", 2048)).toBe("2 GiB");
+  });
+});
+
+describe("parseLimitInput", () => {
+  it.each([
+    ["10", 10],
+    [" 0 ", 0],
+    ["-1", -1],
+    ["+5", 5],
+  ])("accepts %j", (raw, value) => expect(parseLimitInput(raw)).toEqual({ ok: true, value }));
+  it.each([
+    ["", "Enter a limit"],
+    ["abc", "not a whole number"],
+    ["1.5", "not a whole number"],
+    ["-2", "below -1"],
+    ["99999999999999999999", "too large"],
+  ])("refuses %j with a message", (raw, message) => {
+    const r = parseLimitInput(raw);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toContain(message);
+  });
+});
