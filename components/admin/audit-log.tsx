@@ -80,7 +80,10 @@ function fromLocalInput(v: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
+/** Long ids shortened for the table; the whole id is in the link's title and accessible name. */
+const shortId = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
 
 export function AuditLog() {
   const router = useRouter();
@@ -91,7 +94,10 @@ export function AuditLog() {
     const v = params.get(k);
     if (v) filters[k] = v;
   }
-  const limit = PAGE_SIZES.includes(params.get("limit") ?? "") ? params.get("limit")! : "50";
+  // Any size the API takes (1–1000) works from the URL; the form offers the usual ones.
+  const asked = params.get("limit") ?? "";
+  const limit =
+    /^\d+$/.test(asked) && Number(asked) >= 1 && Number(asked) <= 1000 ? String(Number(asked)) : "50";
   const marker = params.get("marker") ?? undefined;
   const trail = (params.get("back") ?? "").split(",").filter(Boolean);
   const events = useAuditEvents({ ...filters, limit: Number(limit), marker });
@@ -158,7 +164,11 @@ export function AuditLog() {
       <ErrorMessage error={events.error} />
       {events.data && events.data.events.length === 0 && (
         <EmptyState>
-          {active ? "No event matches these filters." : "Nothing has been recorded yet."}
+          {trail.length > 0
+            ? "No older events."
+            : active
+              ? "No event matches these filters."
+              : "Nothing has been recorded yet."}
         </EmptyState>
       )}
       {events.data && events.data.events.length > 0 && (
@@ -172,9 +182,7 @@ export function AuditLog() {
                 key={e.id}
                 event={e}
                 projectName={e.project_id ? projectName.get(e.project_id) : undefined}
-                targetName={
-                  e.target_type === "project" && e.target_id ? projectName.get(e.target_id) : undefined
-                }
+                targetName={targetName(e)}
                 filterLink={filterLink}
               />
             ))}
@@ -321,7 +329,10 @@ function AuditFilterForm({
         label="Per page"
         name="limit"
         defaultValue={limit}
-        options={PAGE_SIZES.map((n) => ({ value: n, label: n }))}
+        options={(PAGE_SIZES.includes(limit) ? PAGE_SIZES : [limit, ...PAGE_SIZES]).map((n) => ({
+          value: n,
+          label: n,
+        }))}
       />
       <div className="flex items-end gap-2 sm:col-span-2 md:col-span-2 lg:col-span-3">
         <Button type="submit">Apply filters</Button>
@@ -351,7 +362,12 @@ function AuditRow({ event: e, projectName, targetName, filterLink }: AuditRowPro
   return (
     <tr data-event-id={e.id}>
       <Cell className="whitespace-nowrap">
-        <time dateTime={e.created_at}>{timeFormat.format(new Date(e.created_at))}</time>
+        <time dateTime={e.created_at}>
+          <span className="block">{dateFormat.format(new Date(e.created_at))}</span>
+          <span className="block text-xs text-slate-600 dark:text-slate-400">
+            {clockFormat.format(new Date(e.created_at))}
+          </span>
+        </time>
       </Cell>
       <Cell>
         {e.user_id ? (
@@ -373,7 +389,7 @@ function AuditRow({ event: e, projectName, targetName, filterLink }: AuditRowPro
             className={linkClass}
             title={`Only events in ${projectName ?? e.project_id}`}
           >
-            {projectName ?? <span className="font-mono text-xs">{e.project_id}</span>}
+            {projectName ?? <span className="font-mono text-xs">{shortId(e.project_id)}</span>}
           </Link>
         ) : (
           "—"
@@ -386,9 +402,10 @@ function AuditRow({ event: e, projectName, targetName, filterLink }: AuditRowPro
           <Link
             href={filterLink({ target_type: e.target_type, target_id: e.target_id })}
             className={`${linkClass} text-xs`}
-            title="Only events about this target"
+            title={`Only events about ${e.target_type} ${e.target_id}`}
+            aria-label={`Only events about ${e.target_type} ${targetName ?? e.target_id}`}
           >
-            {targetName ?? <span className="font-mono break-all">{e.target_id}</span>}
+            {targetName ?? <span className="font-mono">{shortId(e.target_id)}</span>}
           </Link>
         )}
       </Cell>

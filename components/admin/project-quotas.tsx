@@ -74,35 +74,37 @@ export function ProjectQuotas({ projectId, projectName }: { projectId: string; p
                 <Cell>
                   <span data-testid={`limit-${r}`}>{formatQuotaValue(r, u.limit)}</span>
                   <span className="block text-xs text-slate-600 dark:text-slate-400">
-                    {mine ? "this project's own" : "the default"}
+                    {mine ? "own limit" : "default"}
                   </span>
                 </Cell>
                 <Cell>{def === undefined ? "—" : formatQuotaValue(r, def)}</Cell>
-                <Cell className="space-x-2 whitespace-nowrap">
-                  <Button
-                    variant="secondary"
-                    onClick={() => setEditing(r)}
-                    aria-label={`Set limit for ${label}`}
-                  >
-                    {mine ? "Change" : "Set"}
-                  </Button>
-                  {mine && (
+                <Cell>
+                  <div className="flex flex-wrap gap-2">
                     <Button
                       variant="secondary"
-                      aria-label={`Remove limit for ${label}`}
-                      disabled={remove.isPending}
-                      onClick={async () => {
-                        try {
-                          await remove.mutateAsync(mine);
-                          toast(`${label} of ${projectName} is back to the default.`);
-                        } catch {
-                          // shown above the table
-                        }
-                      }}
+                      onClick={() => setEditing(r)}
+                      aria-label={`Set limit for ${label}`}
                     >
-                      Use default
+                      {mine ? "Change" : "Set"}
                     </Button>
-                  )}
+                    {mine && (
+                      <Button
+                        variant="secondary"
+                        aria-label={`Remove limit for ${label}`}
+                        disabled={remove.isPending}
+                        onClick={async () => {
+                          try {
+                            await remove.mutateAsync(mine);
+                            toast(`${label} of ${projectName} is back to the default.`);
+                          } catch {
+                            // shown above the table
+                          }
+                        }}
+                      >
+                        Use default
+                      </Button>
+                    )}
+                  </div>
                 </Cell>
               </tr>
             );

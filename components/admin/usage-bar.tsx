@@ -17,16 +17,26 @@ export function UsageBar({ label, used, limit, text, compact = false }: UsageBar
   const unlimited = limit < 0;
   const ratio = unlimited ? 0 : limit === 0 ? (used > 0 ? Infinity : 0) : used / limit;
   const pct = Number.isFinite(ratio) ? Math.round(ratio * 100) : null;
-  const state = unlimited ? "unlimited" : ratio > 1 ? "over" : ratio >= 0.9 ? "near" : "ok";
+  const state = unlimited
+    ? "unlimited"
+    : ratio > 1
+      ? "over"
+      : ratio === 1 && used > 0
+        ? "at"
+        : ratio >= 0.9
+          ? "near"
+          : "ok";
   const fill = {
     ok: "bg-indigo-600 dark:bg-indigo-400",
     near: "bg-amber-500 dark:bg-amber-400",
+    at: "bg-amber-500 dark:bg-amber-400",
     over: "bg-red-600 dark:bg-red-500",
     unlimited: "",
   }[state];
   const status = {
     ok: "",
     near: "near the limit",
+    at: "at the limit",
     over: "over the limit",
     unlimited: "",
   }[state];
