@@ -39,3 +39,27 @@ describe("parseLimitInput", () => {
     if (!r.ok) expect(r.message).toContain(message);
   });
 });
+
+describe("parseLimitInput for sizes", () => {
+  it.each([
+    ["2048", 2048],
+    ["2 GiB", 2048],
+    ["2G", 2048],
+    ["2 GB", 2048],
+    ["500 MiB", 500],
+    ["1.5 TiB", 1.5 * 1024 * 1024],
+    ["1024 KiB", 1],
+  ])("accepts %j as %d MiB", (raw, value) =>
+    expect(parseLimitInput(raw, { size: true })).toEqual({ ok: true, value }),
+  );
+  it.each([
+    ["1 KiB", "not a whole number of MiB"],
+    ["lots", "not a size"],
+    ["-2", "below -1"],
+  ])("refuses %j", (raw, message) => {
+    const r = parseLimitInput(raw, { size: true });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toContain(message);
+  });
+  it("takes no unit for counts", () => expect(parseLimitInput("2G").ok).toBe(false));
+});

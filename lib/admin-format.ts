@@ -35,14 +35,30 @@ export function formatQuotaValue(r: QuotaResource, v: number): string {
 
 export type LimitParse = { ok: true; value: number } | { ok: false; message: string };
 
-export function parseLimitInput(raw: string): LimitParse {
+const SIZE_UNITS: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024, t: 1024 ** 2, p: 1024 ** 3 };
+
+/**
+ * A limit as typed: a whole number (MiB for sizes), or -1 for unlimited. Sizes also take a unit
+ * ("2 GiB", "500M", "1.5 TiB"; binary, so "GB" is read as GiB) that must come to whole MiB.
+ */
+export function parseLimitInput(raw: string, opts: { size?: boolean } = {}): LimitParse {
   const v = raw.trim();
   if (v === "")
     return { ok: false, message: "Enter a limit: a whole number, 0 or more, or -1 for unlimited." };
+  const unit = opts.size ? /^(\d+(?:\.\d+)?)\s*([kmgtp])(?:i?b)?$/i.exec(v) : null;
+  if (unit) {
+    const mib = Number(unit[1]) * SIZE_UNITS[unit[2]!.toLowerCase()]!;
+    if (!Number.isInteger(mib))
+      return { ok: false, message: `“${v}” is not a whole number of MiB (${Number(mib.toFixed(3))} MiB).` };
+    if (!Number.isSafeInteger(mib)) return { ok: false, message: "That number is too large." };
+    return { ok: true, value: mib };
+  }
   if (!/^[+-]?\d+$/.test(v))
     return {
       ok: false,
-      message: `“${v}” is not a whole number. Enter 0 or more, or -1 for unlimited.`,
+      message: opts.size
+        ? `“${v}” is not a size. Enter MiB as a whole number (or with a unit: 500 MiB, 2 GiB), or -1 for unlimited.`
+        : `“${v}” is not a whole number. Enter 0 or more, or -1 for unlimited.`,
     };
   const n = Number(v);
   if (n < -1) return { ok: false, message: "A limit cannot be below -1 (-1 means unlimited)." };

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { AuditEvent, AuditFilters } from "@/lib/api/admin";
+import { formatBytes } from "@/lib/admin-format";
 import { useAuditEvents } from "@/lib/queries/admin";
 import { useProjects, useUsers } from "@/lib/queries/identity";
 import { Button } from "@/components/ui/button";
@@ -144,11 +145,16 @@ export function AuditLog() {
 
   return (
     <div className="space-y-4">
-      <div>
-        <h1 className="text-2xl font-semibold">Audit log</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          Who did what, when and from where, newest first.
-        </p>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">Audit log</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Who did what, when and from where, newest first.
+          </p>
+        </div>
+        <Button variant="secondary" onClick={() => events.refetch()} disabled={events.isFetching}>
+          {events.isFetching ? "Refreshing…" : "Refresh"}
+        </Button>
       </div>
       <AuditFilterForm
         key={params.toString()}
@@ -347,6 +353,19 @@ function AuditFilterForm({
   );
 }
 
+/** A detail as people read it: byte counts (an upload's size, a size limit) also in KiB/MiB/GiB. */
+function detailValue(key: string, v: unknown, detail: unknown): string {
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  const resource = (detail as { resource?: unknown }).resource;
+  const bytes =
+    key === "size" ||
+    (key === "limit" && (resource === "image_size_total" || resource === "image_stage_total"));
+  const n = Number(v);
+  if (!bytes || v === null || v === "" || !Number.isFinite(n)) return text;
+  if (n < 0) return "unlimited";
+  return n < 1024 ? formatBytes(n) : `${formatBytes(n)} (${n.toLocaleString("en")} bytes)`;
+}
+
 interface AuditRowProps {
   event: AuditEvent;
   projectName?: string;
@@ -427,7 +446,7 @@ function AuditRow({ event: e, projectName, targetName, filterLink }: AuditRowPro
             {detail.map(([k, v]) => (
               <div key={k} className="contents">
                 <dt className="text-slate-600 dark:text-slate-400">{k}</dt>
-                <dd className="break-all">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+                <dd className="break-all">{detailValue(k, v, e.detail)}</dd>
               </div>
             ))}
           </dl>

@@ -164,7 +164,7 @@ function LimitDialog({
     });
   });
 
-  const parsed = parseLimitInput(value);
+  const parsed = parseLimitInput(value, { size: isSizeResource(resource) });
   const below = parsed.ok && parsed.value >= 0 && parsed.value < used;
 
   async function onSubmit(e: FormEvent) {
@@ -184,7 +184,9 @@ function LimitDialog({
   }
 
   const hint =
-    `A whole number of ${unit}, or -1 for unlimited. The default is ` +
+    (isSizeResource(resource)
+      ? "MiB as a whole number, or with a unit (500 MiB, 2 GiB); -1 for unlimited. The default is "
+      : `A whole number of ${unit}, or -1 for unlimited. The default is `) +
     `${defaultLimit === undefined ? "unknown" : formatQuotaValue(resource, defaultLimit)}` +
     (parsed.ok && isSizeResource(resource) && parsed.value >= 0
       ? `; ${parsed.value} MiB is ${formatQuotaValue(resource, parsed.value)}.`

@@ -6,18 +6,26 @@ import { QUOTA_RESOURCES } from "@/lib/api/admin";
 import { RESOURCE_LABELS } from "@/lib/admin-format";
 import { useLimits, useProjectsUsage } from "@/lib/queries/admin";
 import { useProjects } from "@/lib/queries/identity";
+import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorMessage, Loading } from "@/components/ui/feedback";
 import { Field } from "@/components/ui/field";
 import { Cell, Table } from "@/components/ui/table";
 import { usageText } from "./project-quotas";
 import { UsageBar } from "./usage-bar";
 
+const PAGE_SIZE = 25;
+
 /** Every project's use of each quota; a project's page changes its limits. */
 export function QuotasOverview() {
   const projects = useProjects();
   const limits = useLimits();
   const [search, setSearch] = useState("");
-  const shown = (projects.data ?? []).filter((p) => p.name.toLowerCase().includes(search.toLowerCase()));
+  const [pageIndex, setPageIndex] = useState(0);
+  const matching = (projects.data ?? []).filter((p) => p.name.toLowerCase().includes(search.toLowerCase()));
+  // Usage is one request per project: ask only for the projects on screen.
+  const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+  const pageNo = Math.min(pageIndex, pages - 1);
+  const shown = matching.slice(pageNo * PAGE_SIZE, (pageNo + 1) * PAGE_SIZE);
   const usages = useProjectsUsage(shown.map((p) => p.id));
   const custom = new Set((limits.data ?? []).map((l) => `${l.project_id}:${l.resource_name}`));
 
@@ -33,7 +41,10 @@ export function QuotasOverview() {
         <Field
           label="Search projects"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setPageIndex(0);
+          }}
           placeholder="Name"
         />
       </div>
@@ -86,6 +97,19 @@ export function QuotasOverview() {
             );
           })}
         </Table>
+      )}
+      {pages > 1 && (
+        <nav aria-label="Pages" className="flex items-center justify-between gap-3">
+          <Button variant="secondary" disabled={pageNo === 0} onClick={() => setPageIndex(pageNo - 1)}>
+            ← Previous
+          </Button>
+          <span className="text-sm text-slate-600 dark:text-slate-400">
+            Projects {pageNo * PAGE_SIZE + 1}–{pageNo * PAGE_SIZE + shown.length} of {matching.length}
+          </span>
+          <Button variant="secondary" disabled={pageNo >= pages - 1} onClick={() => setPageIndex(pageNo + 1)}>
+            Next →
+          </Button>
+        </nav>
       )}
     </div>
   );

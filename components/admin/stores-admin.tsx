@@ -46,6 +46,10 @@ export function StoresAdmin() {
                     </div>
                     <span className="col-start-2 text-sm text-slate-700 sm:col-start-auto sm:text-right dark:text-slate-300">
                       {formatBytes(bytes)}
+                      <span className="sr-only">
+                        {" "}
+                        in {s.usage?.images ?? 0} image{s.usage?.images === 1 ? "" : "s"}
+                      </span>
                     </span>
                   </li>
                 );
@@ -68,16 +72,16 @@ export function StoresAdmin() {
                     {formatBytes(s.usage?.bytes ?? 0)}
                   </span>
                 </Cell>
-                <Cell>
+                <Cell className="min-w-56">
                   {s.properties && Object.keys(s.properties).length > 0 ? (
                     <details>
                       <summary className="cursor-pointer rounded text-sm text-indigo-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-300">
                         Show
                         <span className="sr-only"> settings of {s.id}</span>
                       </summary>
-                      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
+                      <dl className="mt-2 space-y-1 text-xs">
                         {Object.entries(s.properties).map(([k, v]) => (
-                          <div key={k} className="contents">
+                          <div key={k}>
                             <dt className="font-mono text-slate-600 dark:text-slate-400">{k}</dt>
                             <dd className="font-mono break-all">{v === null ? "—" : String(v)}</dd>
                           </div>
