@@ -422,8 +422,9 @@ function AuditRow({ event: e, projectName, targetName, filterLink }: AuditRowPro
             href={filterLink({ target_type: e.target_type, target_id: e.target_id })}
             className={`${linkClass} text-xs`}
             title={`Only events about ${e.target_type} ${e.target_id}`}
-            aria-label={`Only events about ${e.target_type} ${targetName ?? e.target_id}`}
           >
+            {/* the accessible name holds the visible text (WCAG 2.5.3) and says what the link does */}
+            <span className="sr-only">Only events about {e.target_type} </span>
             {targetName ?? <span className="font-mono">{shortId(e.target_id)}</span>}
           </Link>
         )}

@@ -83,14 +83,14 @@ export function ProjectQuotas({ projectId, projectName }: { projectId: string; p
                     <Button
                       variant="secondary"
                       onClick={() => setEditing(r)}
-                      aria-label={`Set limit for ${label}`}
+                      aria-label={`${mine ? "Change" : "Set"} limit for ${label}`}
                     >
                       {mine ? "Change" : "Set"}
                     </Button>
                     {mine && (
                       <Button
                         variant="secondary"
-                        aria-label={`Remove limit for ${label}`}
+                        aria-label={`Use default for ${label}`}
                         disabled={remove.isPending}
                         onClick={async () => {
                           try {
