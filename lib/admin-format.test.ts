@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatQuotaValue, parseLimitInput } from "./admin-format";
+import { formatBytes, formatQuotaValue, formatUsage, parseLimitInput } from "./admin-format";
 
 describe("formatBytes", () => {
   it("is exact below 1 KiB and binary above", () => {
@@ -62,4 +62,14 @@ describe("parseLimitInput for sizes", () => {
     if (!r.ok) expect(r.message).toContain(message);
   });
   it("takes no unit for counts", () => expect(parseLimitInput("2G").ok).toBe(false));
+});
+
+describe("formatUsage", () => {
+  it("reads use against a limit in words", () => {
+    expect(formatUsage("image_count_total", 3, 10)).toBe("3 of 10 images");
+    expect(formatUsage("image_count_total", 1, -1)).toBe("1 image, no limit");
+    expect(formatUsage("image_count_uploading", 0, 1)).toBe("0 of 1 upload");
+    expect(formatUsage("image_size_total", 3, 10)).toBe("3 MiB of 10 MiB");
+    expect(formatUsage("image_stage_total", 0, -1)).toBe("0 bytes, no limit");
+  });
 });

@@ -19,9 +19,9 @@ export function formatBytes(bytes: number): string {
 
 export const formatMiB = (mib: number) => formatBytes(mib * 1024 * 1024);
 
-export const RESOURCE_LABELS: Record<QuotaResource, { name: string; unit: string }> = {
-  image_count_total: { name: "Images", unit: "images" },
-  image_count_uploading: { name: "Uploads in progress", unit: "uploads" },
+export const RESOURCE_LABELS: Record<QuotaResource, { name: string; unit: string; one?: string }> = {
+  image_count_total: { name: "Images", unit: "images", one: "image" },
+  image_count_uploading: { name: "Uploads in progress", unit: "uploads", one: "upload" },
   image_size_total: { name: "Image storage", unit: "MiB" },
   image_stage_total: { name: "Staging area", unit: "MiB" },
 };
@@ -34,6 +34,17 @@ export function formatQuotaValue(r: QuotaResource, v: number): string {
 }
 
 export type LimitParse = { ok: true; value: number } | { ok: false; message: string };
+
+/** Use against a limit in words: "3 of 10 images", "1.5 GiB of 10 GiB", "1 image, no limit". */
+export function formatUsage(r: QuotaResource, used: number, limit: number): string {
+  const unit = (n: number) => {
+    if (isSizeResource(r)) return "";
+    const l = RESOURCE_LABELS[r];
+    return ` ${n === 1 && l.one ? l.one : l.unit}`;
+  };
+  if (limit < 0) return `${formatQuotaValue(r, used)}${unit(used)}, no limit`;
+  return `${formatQuotaValue(r, used)} of ${formatQuotaValue(r, limit)}${unit(limit)}`;
+}
 
 const SIZE_UNITS: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024, t: 1024 ** 2, p: 1024 ** 3 };
 

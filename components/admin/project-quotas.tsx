@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { adminApi, isSizeResource, QUOTA_RESOURCES, type Limit, type QuotaResource } from "@/lib/api/admin";
-import { formatQuotaValue, parseLimitInput, RESOURCE_LABELS } from "@/lib/admin-format";
+import { formatQuotaValue, formatUsage, parseLimitInput, RESOURCE_LABELS } from "@/lib/admin-format";
 import {
   useAdminMutation,
   useImageServiceId,
@@ -16,13 +16,6 @@ import { ErrorMessage, Loading, useToast } from "@/components/ui/feedback";
 import { Field } from "@/components/ui/field";
 import { Cell, Table } from "@/components/ui/table";
 import { UsageBar } from "./usage-bar";
-
-/** "3 of 10 images", "1.5 GiB of 10 GiB", "3 images, no limit". */
-export function usageText(r: QuotaResource, used: number, limit: number) {
-  const unit = isSizeResource(r) ? "" : ` ${RESOURCE_LABELS[r].unit}`;
-  if (limit < 0) return `${formatQuotaValue(r, used)}${unit}, no limit`;
-  return `${formatQuotaValue(r, used)} of ${formatQuotaValue(r, limit)}${unit}`;
-}
 
 /** One project's quotas: use against each limit, the default beside it, and setting or removing a limit. */
 export function ProjectQuotas({ projectId, projectName }: { projectId: string; projectName: string }) {
@@ -68,7 +61,7 @@ export function ProjectQuotas({ projectId, projectName }: { projectId: string; p
                     label={`${label} of ${projectName}`}
                     used={u.usage}
                     limit={u.limit}
-                    text={usageText(r, u.usage, u.limit)}
+                    text={formatUsage(r, u.usage, u.limit)}
                   />
                 </Cell>
                 <Cell>

@@ -3,14 +3,13 @@
 import Link from "next/link";
 import { useState } from "react";
 import { QUOTA_RESOURCES } from "@/lib/api/admin";
-import { RESOURCE_LABELS } from "@/lib/admin-format";
-import { useLimits, useProjectsUsage } from "@/lib/queries/admin";
+import { formatQuotaValue, formatUsage, RESOURCE_LABELS } from "@/lib/admin-format";
+import { useLimits, useProjectsUsage, useRegisteredLimits } from "@/lib/queries/admin";
 import { useProjects } from "@/lib/queries/identity";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorMessage, Loading } from "@/components/ui/feedback";
 import { Field } from "@/components/ui/field";
 import { Cell, Table } from "@/components/ui/table";
-import { usageText } from "./project-quotas";
 import { UsageBar } from "./usage-bar";
 
 const PAGE_SIZE = 25;
@@ -19,6 +18,7 @@ const PAGE_SIZE = 25;
 export function QuotasOverview() {
   const projects = useProjects();
   const limits = useLimits();
+  const defaults = useRegisteredLimits();
   const [search, setSearch] = useState("");
   const [pageIndex, setPageIndex] = useState(0);
   const matching = (projects.data ?? []).filter((p) => p.name.toLowerCase().includes(search.toLowerCase()));
@@ -48,8 +48,32 @@ export function QuotasOverview() {
           placeholder="Name"
         />
       </div>
+      {defaults.data && (
+        <section
+          aria-labelledby="defaults-heading"
+          className="rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900"
+        >
+          <h2 id="defaults-heading" className="font-medium">
+            Defaults
+          </h2>
+          <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">
+            For projects without a limit of their own; set in Iris&apos;s configuration (IRIS_QUOTA_*).
+          </p>
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-1 md:grid-cols-4">
+            {QUOTA_RESOURCES.map((r) => {
+              const d = defaults.data.find((x) => x.resource_name === r);
+              return (
+                <div key={r}>
+                  <dt className="text-slate-600 dark:text-slate-400">{RESOURCE_LABELS[r].name}</dt>
+                  <dd className="font-medium">{d ? formatQuotaValue(r, d.default_limit) : "—"}</dd>
+                </div>
+              );
+            })}
+          </dl>
+        </section>
+      )}
       {projects.isPending && <Loading />}
-      <ErrorMessage error={projects.error ?? limits.error} />
+      <ErrorMessage error={projects.error ?? limits.error ?? defaults.error} />
       {projects.data && shown.length === 0 && <EmptyState>No project matches.</EmptyState>}
       {shown.length > 0 && (
         <Table
@@ -80,7 +104,7 @@ export function QuotasOverview() {
                           label={`${RESOURCE_LABELS[r].name} of ${p.name}`}
                           used={u.data[r].usage}
                           limit={u.data[r].limit}
-                          text={usageText(r, u.data[r].usage, u.data[r].limit)}
+                          text={formatUsage(r, u.data[r].usage, u.data[r].limit)}
                         />
                         {custom.has(`${p.id}:${r}`) && (
                           <span className="text-xs text-slate-600 dark:text-slate-400">own limit</span>

@@ -57,7 +57,9 @@ export function UsageBar({ label, used, limit, text, compact = false }: UsageBar
       <p className="text-xs text-slate-700 dark:text-slate-300">
         <span className="sr-only">{label}: </span>
         {text}
-        {pct !== null && !unlimited && <span className="text-slate-600 dark:text-slate-400"> ({pct}%)</span>}
+        {pct !== null && !unlimited && (
+          <span className="text-slate-600 dark:text-slate-400"> ({pct === 0 && used > 0 ? "<1" : pct}%)</span>
+        )}
         {status && (
           <span
             className={`ml-1 font-medium ${state === "over" ? "text-red-700 dark:text-red-300" : "text-amber-800 dark:text-amber-300"}`}

@@ -137,6 +137,16 @@ test("usage bars show a project's real usage after an upload through the API", a
 
   // The overview lists the same numbers for every project.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Quotas" }).click();
+  // The defaults (registered limits) are shown once, above the projects.
+  const registered = await (
+    await request.get("/identity/v3/registered_limits", { headers: { "x-auth-token": adminToken } })
+  ).json();
+  const countDefault = registered.registered_limits.find(
+    (l: { resource_name: string }) => l.resource_name === "image_count_total",
+  ).default_limit as number;
+  await expect(page.getByRole("region", { name: "Defaults" })).toContainText(
+    `Images${countDefault < 0 ? "unlimited" : countDefault.toLocaleString("en")}`,
+  );
   await page.getByLabel("Search projects").fill(project.name);
   const row = page.locator(`tr[data-project="${project.name}"]`);
   await expect(row).toContainText("2 of 4 images");
