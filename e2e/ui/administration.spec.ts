@@ -339,13 +339,16 @@ interface AxeViolation {
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 async function axeRunner(): Promise<((page: Page) => Promise<AxeViolation[]>) | null> {
-  const builder = (await import(AXE_PLAYWRIGHT).catch(() => null)) as {
-    default: new (o: { page: Page }) => {
-      withTags(t: string[]): { analyze(): Promise<{ violations: AxeViolation[] }> };
-    };
+  type Builder = new (o: { page: Page }) => {
+    withTags(t: string[]): { analyze(): Promise<{ violations: AxeViolation[] }> };
+  };
+  const mod = (await import(AXE_PLAYWRIGHT).catch(() => null)) as {
+    default?: Builder;
+    AxeBuilder?: Builder;
   } | null;
-  if (builder)
-    return async (page) => (await new builder.default({ page }).withTags(AXE_TAGS).analyze()).violations;
+  const AxeBuilder = mod?.default ?? mod?.AxeBuilder;
+  if (AxeBuilder)
+    return async (page) => (await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()).violations;
   const core = (await import(AXE_CORE).catch(() => null)) as {
     default?: { source: string };
     source?: string;
