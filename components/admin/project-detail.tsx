@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorMessage, Loading, useToast } from "@/components/ui/feedback";
 import { SelectField } from "@/components/ui/field";
 import { Cell, Table } from "@/components/ui/table";
+import { ProjectQuotas } from "./project-quotas";
 
 /** One project: its members and their roles; an admin adds a user with a role or removes one. */
 export function ProjectDetail({ projectId }: { projectId: string }) {
@@ -115,6 +116,7 @@ export function ProjectDetail({ projectId }: { projectId: string }) {
               </Table>
             )}
           </section>
+          <ProjectQuotas projectId={projectId} projectName={project.data.name} />
         </>
       )}
     </div>

@@ -21,6 +21,11 @@ export function AppShell({ me, children }: AppShellProps) {
   ];
   if (me.isAdmin) {
     nav.push({ href: "/admin/projects", label: "Projects" }, { href: "/admin/users", label: "Users" });
+    nav.push(
+      { href: "/admin/quotas", label: "Quotas" },
+      { href: "/admin/stores", label: "Stores" },
+      { href: "/admin/audit", label: "Audit log" },
+    );
   }
   nav.push({ href: "/account", label: "Account" });
   return (

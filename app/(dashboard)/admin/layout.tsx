@@ -11,7 +11,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           role="alert"
           className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
         >
-          You need the admin role in your current project to manage projects and users. Switch to a project
+          You need the admin role in your current project to use the administration pages. Switch to a project
           where you are an administrator, or ask one.
         </p>
       </section>
