@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { ADMIN, expect, test } from "../fixtures";
 import { createImage, memberSession, put } from "../support/data";
@@ -326,50 +327,10 @@ test("the administration pages work from the keyboard and fit a tablet's width",
   }
 });
 
-// axe: with @axe-core/playwright when it is installed (another change adds it), else with the
-// axe-core engine that eslint-plugin-jsx-a11y already brings; skipped if neither is there. The module
-// names are variables so the type check needs neither package.
-const AXE_PLAYWRIGHT = "@axe-core/playwright";
-const AXE_CORE = "axe-core";
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  nodes: { target: unknown }[];
-}
+// axe's WCAG 2.0/2.1 A and AA rules; serious and critical violations fail the test.
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
-async function axeRunner(): Promise<((page: Page) => Promise<AxeViolation[]>) | null> {
-  type Builder = new (o: { page: Page }) => {
-    withTags(t: string[]): { analyze(): Promise<{ violations: AxeViolation[] }> };
-  };
-  const mod = (await import(AXE_PLAYWRIGHT).catch(() => null)) as {
-    default?: Builder;
-    AxeBuilder?: Builder;
-  } | null;
-  const AxeBuilder = mod?.default ?? mod?.AxeBuilder;
-  if (AxeBuilder)
-    return async (page) => (await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()).violations;
-  const core = (await import(AXE_CORE).catch(() => null)) as {
-    default?: { source: string };
-    source?: string;
-  } | null;
-  const source = core?.default?.source ?? core?.source;
-  if (!source) return null;
-  return async (page) => {
-    await page.addScriptTag({ content: source });
-    return page.evaluate(async (tags) => {
-      const r = await (
-        window as unknown as {
-          axe: { run(c: unknown, o: unknown): Promise<{ violations: AxeViolation[] }> };
-        }
-      ).axe.run(document, { runOnly: { type: "tag", values: tags } });
-      return r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: v.nodes.map((n) => ({ target: n.target })),
-      }));
-    }, AXE_TAGS);
-  };
+async function runAxe(page: Page) {
+  return (await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()).violations;
 }
 
 test("the administration pages have no serious or critical accessibility violations, light and dark", async ({
@@ -378,8 +339,6 @@ test("the administration pages have no serious or critical accessibility violati
   identity,
   adminToken,
 }) => {
-  const runAxe = await axeRunner();
-  test.skip(!runAxe, "neither @axe-core/playwright nor axe-core is installed");
   const { project, token } = await memberSession(identity, request);
   await setLimits(request, adminToken, project.id, { image_count_total: 1 });
   await createImage(request, token);
@@ -389,7 +348,7 @@ test("the administration pages have no serious or critical accessibility violati
       await gotoReady(page, path);
       await expect(page.getByRole("table").first()).toBeVisible();
       if (theme === "dark") await page.evaluate(() => document.documentElement.classList.add("dark"));
-      const bad = (await runAxe!(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
+      const bad = (await runAxe(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
       expect(bad, `${path} (${theme})`).toEqual([]);
     }
   }
@@ -400,6 +359,6 @@ test("the administration pages have no serious or critical accessibility violati
   await page.getByLabel("Limit (MiB)").fill("lots");
   await page.getByRole("button", { name: "Save limit" }).click();
   await expect(page.getByRole("dialog").getByRole("alert")).toContainText("not a size");
-  const bad = (await runAxe!(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
+  const bad = (await runAxe(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad, "limit dialog").toEqual([]);
 });
