@@ -26,6 +26,7 @@ import { formatBytes, formatTime } from "./format";
 import { ImageEditDialog } from "./image-edit-dialog";
 import { ImageMembers } from "./image-members";
 import { StatusBadge } from "./status-badge";
+import { checkRefuses, FormatCheckPanel, useFormatCheck } from "./format-check";
 import { UploadProgressPanel } from "./upload-progress";
 
 const sectionClass =
@@ -416,9 +417,21 @@ function ImageDetailView({
   );
 }
 
-/** Upload (or resume uploading) the data of an image that has none yet. */
+/**
+ * Upload (or resume uploading) the data of an image that has none yet. The file's first MiBs are
+ * checked first (POST /v2/inspect): a file Iris would refuse is explained before any upload, and
+ * the image's disk format can be switched to the detected one while the image is queued.
+ */
 function UploadDataDialog({ image, open, onClose }: { image: Image; open: boolean; onClose: () => void }) {
   const upload = useImageUpload();
+  const [file, setFile] = useState<File | null>(null);
+  const [switchError, setSwitchError] = useState<unknown>(null);
+  const setFormat = useImageMutation((format: string) =>
+    imagesApi.update(image.id, [{ op: "replace", path: "/disk_format", value: format }]),
+  );
+  const diskFormat = image.disk_format ?? "raw";
+  const check = useFormatCheck(file, diskFormat, image.container_format ?? "bare");
+  const refused = checkRefuses(check);
   return (
     <Dialog open={open} title={`Upload data to ${image.name || image.id}`} onClose={onClose}>
       <div className="space-y-3">
@@ -432,11 +445,25 @@ function UploadDataDialog({ image, open, onClose }: { image: Image; open: boolea
               type="file"
               aria-label="Image file"
               className="block w-full text-sm"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) void upload.start(image.id, f);
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
+            <FormatCheckPanel
+              check={check}
+              diskFormat={diskFormat}
+              onUseFormat={(format) => {
+                setSwitchError(null);
+                setFormat.mutateAsync(format).catch(setSwitchError);
               }}
             />
+            {switchError ? <ErrorMessage error={switchError} /> : null}
+            <div className="flex justify-end">
+              <Button
+                disabled={!file || check.status === "checking" || refused}
+                onClick={() => file && void upload.start(image.id, file)}
+              >
+                Upload
+              </Button>
+            </div>
           </>
         ) : (
           <UploadProgressPanel upload={upload} />

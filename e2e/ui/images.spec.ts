@@ -510,14 +510,22 @@ test("a queued image's page uploads its data, and the page follows it to active"
   request,
 }) => {
   const { api } = await session(identity, request, page);
-  // raw: random bytes are no iso, and Iris's inspection would refuse them as one (415).
-  const image = await api.create({ disk_format: "raw" });
+  // Declared iso: random bytes are no ISO, which the dialog finds out before uploading.
+  const image = await api.create({ disk_format: "iso" });
   await gotoReady(page, `/images/${image.id}`);
   await expect(page.getByTestId("image-status")).toHaveText("queued");
   await page.getByRole("button", { name: "Upload data" }).click();
   const dialog = page.getByRole("dialog", { name: `Upload data to ${image.name}` });
   const bytes = crypto.randomBytes(5000);
   await dialog.getByLabel("Image file").setInputFiles({ name: "disk.raw", mimeType: "", buffer: bytes });
+  const upload = dialog.getByRole("button", { name: "Upload", exact: true });
+  await expect(dialog.getByText("disk_format is iso")).toBeVisible();
+  await expect(upload).toBeDisabled();
+  // Switching the image's disk format to what the file is (raw) lets the upload go.
+  await dialog.getByRole("button", { name: "Use raw as the disk format" }).click();
+  await expect.poll(async () => (await fetchImage(api, image.id)).disk_format).toBe("raw");
+  await expect(upload).toBeEnabled();
+  await upload.click();
   await expect(dialog.getByTestId("upload-phase")).toHaveText("Upload complete");
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(page.getByTestId("image-status")).toHaveText("active");
