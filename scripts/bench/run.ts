@@ -3,6 +3,7 @@
 //   inspect: 1 GiB PUT …/file with format inspection on and off (inspect.ts);
 //   tus:  tus upload in 32 MiB PATCHes beside PUT …/file, filesystem and S3 stores (tus.ts);
 //   s3:   the S3 store's upload/download beside the bare AWS SDK, on Ceph RGW (s3.ts);
+//   ui:   the dashboard's images page with the same 100,000 images, in Chromium (ui.ts);
 //   list: image list latency (p50/p95) with 100,000 images and list throughput with 16
 //         concurrent clients, on SQLite and on PostgreSQL.
 // BENCH_ONLY picks parts; BENCH_IMAGES, BENCH_DBS, BENCH_DATA_BYTES, BENCH_ROUNDS change defaults.
@@ -15,12 +16,13 @@ import { inspectBenchmark } from "./inspect";
 import { startBenchRgw, type BenchRgw } from "./rgw";
 import { s3Benchmark } from "./s3";
 import { tusBenchmark } from "./tus";
+import { uiBenchmark } from "./ui";
 
 const COUNT = Number(process.env.BENCH_IMAGES ?? 100_000);
 const DBS = (process.env.BENCH_DBS ?? "sqlite,postgres").split(",").filter(Boolean) as (
   "sqlite" | "postgres"
 )[];
-const PARTS = new Set((process.env.BENCH_ONLY ?? "list,data,inspect,tus,s3").split(","));
+const PARTS = new Set((process.env.BENCH_ONLY ?? "list,ui,data,inspect,tus,s3").split(","));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -106,7 +108,7 @@ async function main() {
       rgw?.stop();
     }
   }
-  for (const db of PARTS.has("list") ? DBS : []) {
+  for (const db of PARTS.has("list") || PARTS.has("ui") ? DBS : []) {
     const server = await startIris(db, path.join(root, ".iris-test", `bench-${db}`));
     try {
       const t0 = performance.now();
@@ -121,10 +123,12 @@ async function main() {
         [`os_distro=${DISTROS[3]}`, `${base}&os_distro=${DISTROS[3]}`],
         ["sort=size:desc", `${base}&sort=size:desc`],
       ];
-      for (const [who, tok] of [
-        ["member", member],
-        ["admin", admin],
-      ] as const) {
+      for (const [who, tok] of PARTS.has("list")
+        ? ([
+            ["member", member],
+            ["admin", admin],
+          ] as const)
+        : []) {
         for (const [name, url] of scenarios) {
           const r = await latency(url, tok);
           const line = `${db.padEnd(8)} ${who.padEnd(6)} ${name.padEnd(20)} p50 ${r.p50.toFixed(2).padStart(7)} ms   p95 ${r.p95.toFixed(2).padStart(7)} ms   (target p95 < 15 ms: ${(r.p95 / 15).toFixed(2)}× of target)`;
@@ -136,6 +140,7 @@ async function main() {
         console.log(line);
         rows.push(line);
       }
+      if (PARTS.has("ui")) rows.push(...(await uiBenchmark(server, db)));
     } finally {
       await server.stop();
     }
