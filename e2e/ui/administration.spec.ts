@@ -156,6 +156,8 @@ test("usage bars show a project's real usage after an upload through the API", a
   // Over the limit is said in words, not colour alone.
   await setLimitsPatch(request, adminToken, project.id, "image_size_total", 2);
   await page.reload();
+  // Other suites make many projects: find this one again (the search is not part of the address).
+  await page.getByLabel("Search projects").fill(project.name);
   await expect(page.locator(`tr[data-project="${project.name}"]`)).toContainText("3 MiB of 2 MiB (150%)");
   await expect(page.locator(`tr[data-project="${project.name}"]`)).toContainText("over the limit");
 });
