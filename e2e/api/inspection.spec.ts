@@ -239,6 +239,18 @@ test("tus: the upload is inspected as it arrives; a refused one leaves the image
   const wrong = await tusUpload(baseURL!, s, hashed.id, data, `checksum ${b64(md5(Buffer.from("y")))}`);
   expect(wrong.status).toBe(400);
   expect(await imageOf(request, s.token, hashed.id)).toMatchObject({ status: "queued" });
+  // A malformed expectation is refused when the upload is created, before any byte.
+  const malformed = await fetch(`${baseURL}/image/v2/images/${hashed.id}/uploads`, {
+    method: "POST",
+    headers: {
+      ...TUS,
+      ...s.h,
+      "upload-length": String(data.length),
+      "upload-metadata": `checksum ${b64("xyz")}`,
+    },
+  });
+  expect(malformed.status).toBe(400);
+  expect(((await malformed.json()) as { error: { message: string } }).error.message).toContain("MD5");
   const right = await tusUpload(baseURL!, s, hashed.id, data, `os_hash_value ${b64(sha512(data))}`);
   expect(right.status, await right.clone().text()).toBe(204);
 });

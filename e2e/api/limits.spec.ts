@@ -57,6 +57,15 @@ test("registered limits are the configured defaults, read-only", async ({ reques
   });
   expect(refused.status()).toBe(403);
   expect((await refused.json()).error.message).toContain("IRIS_QUOTA_IMAGE_COUNT_TOTAL");
+  const patched = await request.patch(`/identity/v3/registered_limits/${one.id}`, {
+    headers: h,
+    data: { registered_limit: { default_limit: 5 } },
+  });
+  expect(patched.status()).toBe(403);
+  expect((await request.delete(`/identity/v3/registered_limits/${one.id}`, { headers: h })).status()).toBe(
+    403,
+  );
+  expect((await request.get("/identity/v3/registered_limits/nope", { headers: h })).status()).toBe(404);
 });
 
 test("project limits: an admin sets a project's quota, it is enforced, and removing it restores the default", async ({

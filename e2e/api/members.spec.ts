@@ -270,3 +270,64 @@ test("a reader of the member project may not decide; a member may", async ({ req
   });
   expect(res.status()).toBe(403);
 });
+
+test("dashboard views of sharing: the inbox with counts, and who shared and decided (owner only)", async ({
+  request,
+  identity,
+}) => {
+  const owner = await session(identity, request);
+  const member = await session(identity, request);
+  const other = await session(identity, request);
+  const img = await sharedImage(request, owner.h);
+  const added = await request.post(`/image/v2/images/${img.id}/members`, {
+    headers: owner.h,
+    data: { member: member.project.id },
+  });
+  expect(added.status()).toBe(200);
+
+  // The member project's inbox: the offer, with the owner project's name, and the counts.
+  const inbox = await (await request.get("/api/dashboard/shared-images", { headers: member.h })).json();
+  expect(inbox.counts).toEqual({ pending: 1, accepted: 0, rejected: 0 });
+  expect(inbox.images).toHaveLength(1);
+  expect(inbox.images[0]).toMatchObject({
+    image: { id: img.id },
+    member: { status: "pending", decided_at: null },
+    owner: { id: owner.project.id, name: owner.project.name },
+  });
+  const counts = await request.get("/api/dashboard/shared-images?count_only=true", { headers: member.h });
+  expect(await counts.json()).toEqual({ counts: { pending: 1, accepted: 0, rejected: 0 } });
+  const bad = await request.get("/api/dashboard/shared-images?member_status=maybe", { headers: member.h });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.message).toContain("member_status");
+  expect((await request.get("/api/dashboard/shared-images")).status()).toBe(401);
+  // The owner's own image is not "shared with us".
+  expect(
+    (await (await request.get("/api/dashboard/shared-images", { headers: owner.h })).json()).images,
+  ).toEqual([]);
+
+  // The member decides; the owner sees who shared and who decided.
+  const decided = await request.put(`/image/v2/images/${img.id}/members/${member.project.id}`, {
+    headers: member.h,
+    data: { status: "accepted" },
+  });
+  expect(decided.status()).toBe(200);
+  const view = await request.get(`/api/dashboard/images/${img.id}/members`, { headers: owner.h });
+  expect(view.status()).toBe(200);
+  expect((await view.json()).members).toEqual([
+    expect.objectContaining({
+      member_id: member.project.id,
+      project_name: member.project.name,
+      status: "accepted",
+      shared_by: { id: owner.user.id, name: owner.user.name },
+      decided_by: { id: member.user.id, name: member.user.name },
+    }),
+  ]);
+  // The member project sees the image but not the list of who else it is shared with: 403; an
+  // unrelated project does not see the image: 404.
+  expect((await request.get(`/api/dashboard/images/${img.id}/members`, { headers: member.h })).status()).toBe(
+    403,
+  );
+  expect((await request.get(`/api/dashboard/images/${img.id}/members`, { headers: other.h })).status()).toBe(
+    404,
+  );
+});

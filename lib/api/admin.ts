@@ -3,16 +3,9 @@ import { apiFetch } from "./client";
 // The administration views' fetchers: quotas (Keystone unified limits), usage, stores and the
 // audit log, with the session cookie.
 
-export const QUOTA_RESOURCES = [
-  "image_count_total",
-  "image_count_uploading",
-  "image_size_total",
-  "image_stage_total",
-] as const;
-export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
+import type { QuotaResource } from "@/lib/schemas/quota";
 
-/** Sizes are MiB on the wire (as Glance's limits are); counts are plain numbers. -1 = unlimited. */
-export const isSizeResource = (r: QuotaResource) => r === "image_size_total" || r === "image_stage_total";
+export { isSizeResource, QUOTA_RESOURCES, type QuotaResource } from "@/lib/schemas/quota";
 
 export interface Limit {
   id: string;

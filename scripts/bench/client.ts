@@ -64,11 +64,16 @@ export async function adminToken(server: IrisServer): Promise<string> {
   return res.headers.get("x-subject-token")!;
 }
 
-export async function createImage(server: IrisServer, token: string, name: string): Promise<string> {
+export async function createImage(
+  server: IrisServer,
+  token: string,
+  name: string,
+  diskFormat = "raw",
+): Promise<string> {
   const res = await fetch(`${server.url}/image/v2/images`, {
     method: "POST",
     headers: { "x-auth-token": token, "content-type": "application/json" },
-    body: JSON.stringify({ name, disk_format: "raw", container_format: "bare" }),
+    body: JSON.stringify({ name, disk_format: diskFormat, container_format: "bare" }),
   });
   if (res.status !== 201) throw new Error(`create image: HTTP ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
@@ -113,24 +118,29 @@ export function curlSend(
   file: string,
   headers: Record<string, string>,
 ): Promise<{ status: number; headers: Record<string, string> }> {
+  return curl(["-D", "-", "-X", method, "-T", file], url, headers).then((out) => {
+    const blocks = out.trim().split(/\r?\n\r?\n/);
+    const last = blocks[blocks.length - 1] ?? ""; // after any "100 Continue"
+    const [statusLine = "", ...lines] = last.split(/\r?\n/);
+    const found: Record<string, string> = {};
+    for (const l of lines) {
+      const i = l.indexOf(":");
+      if (i > 0) found[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+    }
+    return { status: Number(statusLine.split(" ")[1] ?? 0), headers: found };
+  });
+}
+
+/** Runs curl quietly with the body to /dev/null; its standard output. */
+function curl(args: string[], url: string, headers: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const args = ["-s", "-o", "/dev/null", "-D", "-", "-X", method, "-T", file];
-    for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
-    const c = spawn(CURL, [...args, url]);
+    const all = ["-s", "-o", "/dev/null", ...args];
+    for (const [k, v] of Object.entries(headers)) all.push("-H", `${k}: ${v}`);
+    const c = spawn(CURL, [...all, url]);
     let out = "";
     c.stdout.on("data", (d) => (out += d));
     c.on("error", reject);
-    c.on("close", () => {
-      const blocks = out.trim().split(/\r?\n\r?\n/);
-      const last = blocks[blocks.length - 1] ?? ""; // after any "100 Continue"
-      const [statusLine = "", ...lines] = last.split(/\r?\n/);
-      const found: Record<string, string> = {};
-      for (const l of lines) {
-        const i = l.indexOf(":");
-        if (i > 0) found[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
-      }
-      resolve({ status: Number(statusLine.split(" ")[1] ?? 0), headers: found });
-    });
+    c.on("close", () => resolve(out));
   });
 }
 
@@ -140,18 +150,10 @@ export function curlSend(
  */
 export function curlGet(url: string, headers: Record<string, string>): Promise<number> {
   if (!fs.existsSync(CURL)) return getToSink(url, headers);
-  return new Promise((resolve, reject) => {
-    const args = ["-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}"];
-    for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
-    const c = spawn(CURL, [...args, url]);
-    let out = "";
-    c.stdout.on("data", (d) => (out += d));
-    c.on("error", reject);
-    c.on("close", () => {
-      const [status, size] = out.trim().split(" ").map(Number);
-      if (status !== 200) reject(new Error(`GET ${new URL(url).pathname}: HTTP ${status}`));
-      else resolve(size ?? 0);
-    });
+  return curl(["-w", "%{http_code} %{size_download}"], url, headers).then((out) => {
+    const [status, size] = out.trim().split(" ").map(Number);
+    if (status !== 200) throw new Error(`GET ${new URL(url).pathname}: HTTP ${status}`);
+    return size ?? 0;
   });
 }
 

@@ -5,17 +5,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { startIris, type IrisServer } from "../test/iris-server";
-import { adminToken, curlPut, dataFile, deleteImage, mb, median, ROUNDS, timed } from "./client";
-
-async function createImage(server: IrisServer, token: string, diskFormat: string): Promise<string> {
-  const res = await fetch(`${server.url}/image/v2/images`, {
-    method: "POST",
-    headers: { "x-auth-token": token, "content-type": "application/json" },
-    body: JSON.stringify({ name: "bench-inspect", disk_format: diskFormat, container_format: "bare" }),
-  });
-  if (res.status !== 201) throw new Error(`create image: HTTP ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
-}
+import { adminToken, createImage, curlPut, dataFile, deleteImage, mb, median, ROUNDS, timed } from "./client";
 
 /** The data file as a qcow2 (made once): about the same size, with real qcow2 structure. */
 function qcow2File(raw: string): string {
@@ -35,7 +25,7 @@ async function uploadOnce(
   diskFormat: string,
   inspected: boolean,
 ): Promise<number> {
-  const id = await createImage(server, token, diskFormat);
+  const id = await createImage(server, token, "bench-inspect", diskFormat);
   const seconds = await timed(async () => {
     const code = await curlPut(`${server.url}/image/v2/images/${id}/file`, file, {
       "x-auth-token": token,

@@ -4,7 +4,8 @@ import type { Caller, RequestContext } from "../context";
 import { db } from "../db";
 import { badRequest, conflict, forbidden, notFound } from "../errors";
 import { sha256Hex } from "../ids";
-import { defaultLimit, QUOTA_RESOURCES, type QuotaResource } from "../quotas";
+import { isSizeResource, QUOTA_RESOURCES, type QuotaResource } from "@/lib/schemas/quota";
+import { defaultLimit } from "../quotas";
 import { assertIdentityAdmin, isIdentityAdmin } from "./policy";
 import { imageServiceId } from "./serialize";
 
@@ -15,9 +16,8 @@ import { imageServiceId } from "./serialize";
 // inside Iris.
 
 const MiB = 1024n * 1024n;
-const isSize = (r: QuotaResource) => r === "image_size_total" || r === "image_stage_total";
-const toWire = (r: QuotaResource, v: bigint) => Number(v < 0n ? -1n : isSize(r) ? v / MiB : v);
-const fromWire = (r: QuotaResource, n: number) => (n < 0 ? -1n : BigInt(n) * (isSize(r) ? MiB : 1n));
+const toWire = (r: QuotaResource, v: bigint) => Number(v < 0n ? -1n : isSizeResource(r) ? v / MiB : v);
+const fromWire = (r: QuotaResource, n: number) => (n < 0 ? -1n : BigInt(n) * (isSizeResource(r) ? MiB : 1n));
 
 const DESCRIPTIONS: Record<QuotaResource, string> = {
   image_count_total: "Images a project may have",

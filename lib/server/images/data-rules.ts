@@ -1,7 +1,7 @@
 import "server-only";
 import type { RequestContext } from "../context";
 import { env } from "../env";
-import { badRequest, conflict, tooLarge } from "../errors";
+import { badRequest, conflict, tooLarge, unsupportedMediaType } from "../errors";
 import { assertAllowed } from "../policy";
 import { quotaLimit, usage } from "../quotas";
 import { getVisibleImage, policyCaller, type ImageCaller, type VisibleImage } from "./access";
@@ -9,6 +9,15 @@ import { missingFormats } from "./status";
 import type { ImageRecord } from "./types";
 
 // The rules every way of giving an image data shares (PUT …/file, tus): who may, when, how much.
+
+/** Image data travels as application/octet-stream (PUT …/file, …/stage, POST /v2/inspect); else 415. */
+export function assertOctetStream(contentType: string | null): void {
+  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/octet-stream")
+    throw unsupportedMediaType(
+      `Content-Type must be application/octet-stream; got '${contentType ?? "none"}'.`,
+    );
+}
 
 const MiB = 1024n * 1024n;
 

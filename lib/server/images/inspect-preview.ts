@@ -1,7 +1,8 @@
 import "server-only";
 import { formatInspection } from "../env";
-import { badRequest, tooLarge, unsupportedMediaType } from "../errors";
+import { badRequest, tooLarge } from "../errors";
 import { judge, StreamInspector } from "../inspect/inspector";
+import { assertOctetStream } from "./data-rules";
 
 // POST /v2/inspect (Iris extension): the dashboard sends the first MiBs of a file before it
 // uploads it, and learns what the file is — its format, its virtual size, whether the chosen
@@ -31,11 +32,7 @@ export interface Preview {
 }
 
 export async function previewInspection(input: PreviewInput): Promise<Preview> {
-  const mediaType = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (mediaType !== "application/octet-stream")
-    throw unsupportedMediaType(
-      `Content-Type must be application/octet-stream; got '${input.contentType ?? "none"}'.`,
-    );
+  assertOctetStream(input.contentType);
   if (!input.body) throw badRequest("Send the first bytes of the file (at most 4 MiB) as the body.");
   const cfg = formatInspection();
   const inspector = new StreamInspector({ vmdkAllowedTypes: cfg.vmdkAllowedTypes });

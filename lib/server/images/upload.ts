@@ -2,14 +2,14 @@ import "server-only";
 import { audit } from "../audit";
 import type { RequestContext } from "../context";
 import { db } from "../db";
-import { AppError, badRequest, conflict, unsupportedMediaType } from "../errors";
+import { AppError, badRequest, conflict } from "../errors";
 import { pump } from "../stores/pump";
 import { defaultStore, getStore } from "../stores";
 import type { StoreWriter } from "../stores/types";
 import { log } from "../log";
 import type { ImageCaller } from "./access";
 import { assertHashes, checkInspection, newInspector, type ExpectedHashes } from "./data-checks";
-import { assertReadyForData, getUploadableImage, storageRoom } from "./data-rules";
+import { assertOctetStream, assertReadyForData, getUploadableImage, storageRoom } from "./data-rules";
 import { recordImageData } from "./data-record";
 import { heartbeat } from "./sweep";
 
@@ -41,11 +41,7 @@ export async function uploadImageData(
   id: string,
   input: UploadInput,
 ): Promise<void> {
-  const mediaType = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (mediaType !== "application/octet-stream")
-    throw unsupportedMediaType(
-      `Content-Type must be application/octet-stream; got '${input.contentType ?? "none"}'.`,
-    );
+  assertOctetStream(input.contentType);
   const declared = parseSize(input.declaredSize, "x-openstack-image-size");
   const length = parseSize(input.contentLength, "Content-Length");
   const expected = declared ?? length;

@@ -34,14 +34,18 @@ interface QemuInfo {
   "format-specific"?: { type?: string; data?: { "data-file"?: string; "create-type"?: string } };
 }
 
-/** Runs a command with limits (address space, CPU time, wall clock); resolves with stdout. */
-function run(cmd: string, args: string[], opts: { timeoutMs: number; onTick?: () => Promise<void> }) {
+/** Runs a command within a wall-clock time (limited: also address space and CPU time); its output. */
+function run(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs: number; limited?: boolean; onTick?: () => Promise<void> },
+) {
   return new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
     // Glance runs qemu-img info under prlimit (QEMU_IMG_PROC_LIMITS: 1 GiB address space, 30 s CPU),
-    // since a crafted header can make it allocate or loop.
-    const child = spawn("prlimit", ["--as=2147483648", "--cpu=600", "--", cmd, ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // since a crafted header can make it allocate or loop. A conversion of a large image needs
+    // minutes of CPU: only the wall clock bounds it.
+    const argv = opts.limited ? ["--as=1073741824", "--cpu=30", "--", cmd, ...args] : args;
+    const child = spawn(opts.limited ? "prlimit" : cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let failure: Error | null = null;
@@ -95,7 +99,10 @@ async function inspectClaimed(file: string, claimed: string, what: string): Prom
 /** qemu-img info must agree with the inspector, and the image must not reach other files. */
 async function qemuInfo(file: string, format: string): Promise<QemuInfo> {
   const cfg = formatInspection();
-  const r = await run(cfg.qemuImg, ["info", "-f", format, "--output=json", file], { timeoutMs: 60_000 });
+  const r = await run(cfg.qemuImg, ["info", "-f", format, "--output=json", file], {
+    timeoutMs: 60_000,
+    limited: true,
+  });
   if (r.code !== 0 || r.stderr.trim())
     throw new ConversionRefused(
       `qemu-img info refused the data: ${r.stderr.trim() || `exit code ${r.code}`}`,

@@ -3,7 +3,7 @@ import { audit } from "../audit";
 import type { RequestContext } from "../context";
 import { db } from "../db";
 import { importMethods, stagingDir } from "../env";
-import { AppError, badRequest, conflict, notFound, tooLarge, unsupportedMediaType } from "../errors";
+import { AppError, badRequest, conflict, notFound, tooLarge } from "../errors";
 import { log } from "../log";
 import { assertAllowed } from "../policy";
 import { quotaLimit, usage } from "../quotas";
@@ -18,7 +18,7 @@ import {
   type ExpectedHashes,
   type Inspected,
 } from "../images/data-checks";
-import { assertReadyForData, storageRoom } from "../images/data-rules";
+import { assertOctetStream, assertReadyForData, storageRoom } from "../images/data-rules";
 import { heartbeat } from "../images/sweep";
 
 // PUT /v2/images/{id}/stage: data for a later glance-direct import waits in the staging store
@@ -75,11 +75,7 @@ export async function stageImageData(
 ): Promise<void> {
   if (!importMethods().includes("glance-direct"))
     throw notFound("'glance-direct' method is not available at this site.");
-  const mediaType = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (mediaType !== "application/octet-stream")
-    throw unsupportedMediaType(
-      `Content-Type must be application/octet-stream; got '${input.contentType ?? "none"}'.`,
-    );
+  assertOctetStream(input.contentType);
   const length =
     input.contentLength && /^\d+$/.test(input.contentLength) ? BigInt(input.contentLength) : null;
   const { image, target } = await getVisibleImage(ctx, caller, id);

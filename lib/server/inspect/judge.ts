@@ -37,6 +37,22 @@ function refusal(failures: SafetyFailure[]): string {
 }
 
 /**
+ * The refusal for the detected format's failed safety checks, if any: "incomplete" is tolerated
+ * when format matching is not required, and gpt failures all named in gptNonfatalChecks are.
+ */
+function unsafeVerdict(
+  report: InspectionReport,
+  detected: DetectedFormat,
+  requireMatch: boolean,
+  nonfatal: Set<string>,
+): Verdict | null {
+  let failures = report.safetyFailures;
+  if (!requireMatch) failures = failures.filter((f) => f.check !== "incomplete");
+  if (detected === "gpt" && failures.every((f) => nonfatal.has(f.check))) failures = [];
+  return failures.length > 0 ? { ok: false, reason: "unsafe", detected, message: refusal(failures) } : null;
+}
+
+/**
  * Glance's judgement of an upload (glance/location.py, ImageProxy.set_data) as a pure function:
  * - only container_format "bare" is inspected (anything else: accepted, no virtual size);
  * - several formats at once are refused ("ambiguous"), except exactly iso+gpt, which counts as iso;
@@ -78,9 +94,8 @@ export function judge(
     const list = m.join(", ");
     if (!requireMatch) {
       // Iris: unlike Glance, the safety checks of what was found still apply.
-      const failures = report.safetyFailures.filter((f) => f.check !== "incomplete");
-      if (failures.length > 0)
-        return { ok: false, reason: "unsafe", detected: report.format, message: refusal(failures) };
+      const unsafe = unsafeVerdict(report, report.format, requireMatch, nonfatal);
+      if (unsafe) return unsafe;
       return {
         ok: true,
         detected: report.format,
@@ -117,9 +132,8 @@ export function judge(
   } else {
     if (!requireMatch) {
       // Iris: unlike Glance, the safety checks of what was found still apply.
-      const failures = report.safetyFailures.filter((f) => f.check !== "incomplete");
-      if (failures.length > 0 && !(detected === "gpt" && failures.every((f) => nonfatal.has(f.check))))
-        return { ok: false, reason: "unsafe", detected, message: refusal(failures) };
+      const unsafe = unsafeVerdict(report, detected, requireMatch, nonfatal);
+      if (unsafe) return unsafe;
       return {
         ok: true,
         detected,
@@ -135,11 +149,7 @@ export function judge(
     };
   }
 
-  let failures = report.safetyFailures;
-  if (!requireMatch) failures = failures.filter((f) => f.check !== "incomplete");
-  if (detected === "gpt" && failures.every((f) => nonfatal.has(f.check))) failures = [];
-  if (failures.length > 0) {
-    return { ok: false, reason: "unsafe", detected, message: refusal(failures) };
-  }
+  const unsafe = unsafeVerdict(report, detected, requireMatch, nonfatal);
+  if (unsafe) return unsafe;
   return { ok: true, detected, virtualSize, summary };
 }

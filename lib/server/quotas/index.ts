@@ -7,13 +7,9 @@ import { can, type PolicyCaller } from "../policy";
 // Per-project quotas in Glance's unified-limit names. A project without its own row gets the
 // configured default; -1 means unlimited. Sizes are kept in bytes and reported in MiB, as Glance does.
 
-export const QUOTA_RESOURCES = [
-  "image_count_total",
-  "image_count_uploading",
-  "image_size_total",
-  "image_stage_total",
-] as const;
-export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
+import { isSizeResource, QUOTA_RESOURCES, type QuotaResource } from "@/lib/schemas/quota";
+
+export { QUOTA_RESOURCES, type QuotaResource };
 
 const MiB = 1024n * 1024n;
 
@@ -72,7 +68,7 @@ export async function usageReport(projectId: string) {
   const [limits, used] = await Promise.all([quotaLimits(projectId), usage(projectId)]);
   const out: Record<string, { limit: number; usage: number }> = {};
   for (const r of QUOTA_RESOURCES) {
-    const isSize = r === "image_size_total" || r === "image_stage_total";
+    const isSize = isSizeResource(r);
     const limit = limits[r];
     out[r] = {
       limit: limit < 0n ? -1 : Number(isSize ? limit / MiB : limit),
