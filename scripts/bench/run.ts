@@ -10,7 +10,7 @@
 import path from "node:path";
 import { ensureBuild, root } from "../lib/ensure.mjs";
 import { startIris } from "../test/iris-server";
-import { BENCH_PASSWORD, BENCH_PROJECT, BENCH_USER, DISTROS, seed } from "./seed";
+import { BENCH_PASSWORD, BENCH_PROJECT, BENCH_USER, DISTROS, RARE_TAG, seed } from "./seed";
 import { dataBenchmark } from "./data";
 import { inspectBenchmark } from "./inspect";
 import { startBenchRgw, type BenchRgw } from "./rgw";
@@ -63,6 +63,9 @@ async function get(url: string, tok: string): Promise<number> {
   const body = (await res.json()) as { images?: unknown[] };
   const ms = performance.now() - t0;
   if (res.status !== 200 || !Array.isArray(body.images)) throw new Error(`${url}: ${res.status}`);
+  // Every scenario asks for a full page of a catalog that has one: fewer rows would mean a
+  // query that finds nothing (a broken filter, an unseeded column) timed as if it worked.
+  if (body.images.length !== 25) throw new Error(`${url}: ${body.images.length} images, not 25`);
   return ms;
 }
 
@@ -120,6 +123,7 @@ async function main() {
       const scenarios: [string, string][] = [
         ["unfiltered", base],
         ["tag=tag-7", `${base}&tag=tag-7`],
+        [`tag=${RARE_TAG} (0.1%)`, `${base}&tag=${RARE_TAG}`],
         [`os_distro=${DISTROS[3]}`, `${base}&os_distro=${DISTROS[3]}`],
         ["sort=size:desc", `${base}&sort=size:desc`],
       ];

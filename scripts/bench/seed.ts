@@ -24,6 +24,9 @@ export const DISTROS = [
   "freebsd",
 ];
 export const TAGS = Array.from({ length: 50 }, (_, i) => `tag-${i}`);
+/** On about one image in a thousand (each of TAGS is on about one in 35). */
+export const RARE_TAG = "rare";
+const RARE_TAG_SHARE = 0.001;
 
 function client(env: NodeJS.ProcessEnv): SqliteClient {
   if (env.DATABASE_URL?.startsWith("postgres"))
@@ -63,6 +66,10 @@ export async function seed(env: NodeJS.ProcessEnv, count: number): Promise<void>
       const members = [];
       for (let i = off; i < Math.min(count, off + batch); i++) {
         const id = crypto.randomUUID();
+        const n = rnd(4);
+        const chosen = new Set<string>();
+        for (let t = 0; t < n; t++) chosen.add(TAGS[rnd(TAGS.length)]!);
+        if (Math.random() < RARE_TAG_SHARE) chosen.add(RARE_TAG);
         const r = Math.random();
         const visibility = r < 0.4 ? "public" : r < 0.8 ? "shared" : r < 0.95 ? "private" : "community";
         const owner = projects[Math.random() < 0.05 ? 0 : 1 + rnd(19)]!.id;
@@ -81,10 +88,8 @@ export async function seed(env: NodeJS.ProcessEnv, count: number): Promise<void>
           checksum: hex(),
           osHashAlgo: "sha512",
           osHashValue: crypto.randomBytes(64).toString("hex"),
+          tagSet: [...chosen].sort(), // as lib/server/images/tag-set.ts keeps it
         });
-        const n = rnd(4);
-        const chosen = new Set<string>();
-        for (let t = 0; t < n; t++) chosen.add(TAGS[rnd(TAGS.length)]!);
         for (const value of chosen) tags.push({ imageId: id, value });
         props.push({ imageId: id, name: "os_distro", value: DISTROS[rnd(DISTROS.length)]! });
         props.push({ imageId: id, name: "bench_group", value: `g${rnd(100)}` });

@@ -17,6 +17,7 @@ import {
   isCore,
   normalizeTags,
 } from "./rules";
+import { tagSetOf } from "./tag-set";
 import { imageInclude, type ImageRecord } from "./types";
 
 // POST /v2/images: a new image record in status `queued`.
@@ -107,6 +108,7 @@ export async function createImage(
         status: "queued",
         properties: { create: Object.entries(custom).map(([name, value]) => ({ name, value })) },
         tags: { create: tags.map((value) => ({ value })) },
+        tagSet: tagSetOf(tags),
       },
       include: imageInclude,
     });

@@ -9,6 +9,7 @@ import { assertTagQuota } from "./rules";
 import { canTransition } from "./status";
 import { imageInclude } from "./types";
 import { removeImageData } from "./data-removal";
+import { refreshTagSet } from "./tag-set";
 
 // Delete, tags, deactivate and reactivate.
 
@@ -66,14 +67,16 @@ export async function addImageTag(
     throw badRequest(`Tag must be between 1 and ${TAG_MAX} characters long.`);
   if (image.tags.some((t) => t.value === tag)) return; // idempotent
   assertTagQuota(image.tags.length + 1);
-  await db.$transaction([
-    db.imageTag.upsert({
+  await db.$transaction(async (tx) => {
+    // The row first: it locks the image, so concurrent tag writes take turns (tag-set.ts).
+    await tx.image.update({ where: { id: image.id }, data: { updatedAt: new Date() } });
+    await tx.imageTag.upsert({
       where: { imageId_value: { imageId: image.id, value: tag } },
       create: { imageId: image.id, value: tag },
       update: {},
-    }),
-    db.image.update({ where: { id: image.id }, data: { updatedAt: new Date() } }),
-  ]);
+    });
+    await refreshTagSet(tx, image.id);
+  });
   await audit(ctx, { action: "image.tag.add", targetType: "image", targetId: image.id, detail: { tag } });
 }
 
@@ -90,9 +93,12 @@ export async function deleteImageTag(
     target,
     "You are not authorized to modify this image (policy modify_image).",
   );
-  const res = await db.imageTag.deleteMany({ where: { imageId: image.id, value: tag } });
-  if (res.count === 0) throw notFound(`Tag ${tag} not found`);
-  await db.image.update({ where: { id: image.id }, data: { updatedAt: new Date() } });
+  await db.$transaction(async (tx) => {
+    await tx.image.update({ where: { id: image.id }, data: { updatedAt: new Date() } });
+    const res = await tx.imageTag.deleteMany({ where: { imageId: image.id, value: tag } });
+    if (res.count === 0) throw notFound(`Tag ${tag} not found`); // rolls the updatedAt back
+    await refreshTagSet(tx, image.id);
+  });
   await audit(ctx, { action: "image.tag.delete", targetType: "image", targetId: image.id, detail: { tag } });
 }
 

@@ -12,6 +12,7 @@ import {
   toStrOrNull,
   type Dialect,
   type Row,
+  type SqlReader,
 } from "../sql";
 import type { SortKey } from "@/lib/schemas/image";
 import type { ListQuery, Op } from "./list-query";
@@ -65,7 +66,13 @@ function markerParam(q: Builder, key: SortKey, v: unknown): string {
   return q.p(v);
 }
 
-function whereClause(q: Builder, caller: ListCaller, lq: ListQuery, marker: ImageRecord | null): string {
+function whereClause(
+  q: Builder,
+  caller: ListCaller,
+  lq: ListQuery,
+  marker: ImageRecord | null,
+  drivingTag: string | null,
+): string {
   const and: string[] = [
     `i.deleted = ${q.b(false)}`,
     `i.status NOT IN ('deleted', 'killed')`,
@@ -84,8 +91,12 @@ function whereClause(q: Builder, caller: ListCaller, lq: ListQuery, marker: Imag
   if (lq.ints.min_ram !== undefined) and.push(`i.min_ram = ${q.p(lq.ints.min_ram)}`);
   if (lq.ints.min_disk !== undefined) and.push(`i.min_disk = ${q.p(lq.ints.min_disk)}`);
   if (lq.ints.virtual_size !== undefined) and.push(`i.virtual_size = ${q.p(BigInt(lq.ints.virtual_size))}`);
-  for (const tag of lq.tags)
-    and.push(`EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.value = ${q.p(tag)})`);
+  if (lq.tags.length && q.d === "pg")
+    // Every tag at once: a check on the row itself, or the GIN index for a rare tag.
+    and.push(`i.tag_set @> CAST(${q.p(JSON.stringify(lq.tags))} AS jsonb)`);
+  else
+    for (const tag of lq.tags.filter((t) => t !== drivingTag))
+      and.push(`EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.value = ${q.p(tag)})`);
   for (const [name, value] of Object.entries(lq.properties))
     and.push(
       `EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.name = ${q.p(name)} AND p.value = ${q.p(value)})`,
@@ -208,9 +219,31 @@ function relationColumns(d: Dialect): string {
   const pair = d === "pg" ? "json_build_array" : "json_array";
   return [
     `(SELECT ${agg}(${pair}(p.name, p.value)) FROM image_properties p WHERE p.image_id = i.id) AS props`,
-    `(SELECT ${agg}(t.value) FROM image_tags t WHERE t.image_id = i.id) AS tag_values`,
+    "i.tag_set AS tag_values",
     `(SELECT ${agg}(${pair}(l.store, l.status)) FROM image_locations l WHERE l.image_id = i.id) AS locs`,
   ].join(", ");
+}
+
+/**
+ * SQLite, filtering by tag: the tag to start from, or null to walk the sort order instead.
+ * Walking reads about limit × images / count rows to fill a page (count: the images with the
+ * tag); starting from the tag reads count rows and sorts them. For a tag on one image in a
+ * thousand, walking 100,000 images took 80 ms and starting from the tag under 5 ms. SQLite's
+ * planner knows only the average count per tag, so the choice is made here with the real one.
+ * (PostgreSQL makes it itself: the query is planned for its values, see QueryOptions.)
+ */
+async function tagToStartFrom(db: SqlReader, lq: ListQuery): Promise<string | null> {
+  if (lq.tags.length === 0) return null;
+  const counts = lq.tags.map((_, i) => `(SELECT count(*) FROM image_tags WHERE value = ?) AS c${i}`);
+  const [row] = await db.all(`SELECT (SELECT max(rowid) FROM images) AS n, ${counts.join(", ")}`, lq.tags);
+  const images = Number(row?.n ?? 0);
+  let best: string | null = null;
+  let fewest = Infinity;
+  lq.tags.forEach((tag, i) => {
+    const c = Number(row?.[`c${i}`] ?? 0);
+    if (c < fewest) [best, fewest] = [tag, c];
+  });
+  return fewest * fewest <= lq.limit * images ? best : null;
 }
 
 export interface ImagePage {
@@ -235,9 +268,16 @@ export async function selectImagePage(
     ? ""
     : `, (SELECT m.status FROM image_members m WHERE m.image_id = i.id AND m.member_id = ${q.p(caller.projectId)} AND m.deleted = ${q.b(false)}) AS member_status`;
   const columns = `${IMAGE_COLUMNS}, ${relationColumns(db.dialect)}${memberColumn}`;
-  const where = whereClause(q, caller, lq, marker);
-  const text = `SELECT ${columns} FROM images i WHERE ${where} ORDER BY ${orderBy(lq)} LIMIT ${q.p(lq.limit)}`;
-  const rows = await db.all(text, q.params);
+  const driving = db.dialect === "sqlite" ? await tagToStartFrom(db, lq) : null;
+  // CROSS JOIN makes SQLite read image_tags first, whatever its planner would choose.
+  const from =
+    driving === null
+      ? "images i"
+      : `image_tags dt CROSS JOIN images i ON i.id = dt.image_id AND dt.value = ${q.p(driving)}`;
+  const where = whereClause(q, caller, lq, marker, driving);
+  const text = `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${orderBy(lq)} LIMIT ${q.p(lq.limit)}`;
+  // The tag filter's best plan depends on how common the tag is (see QueryOptions).
+  const rows = await db.all(text, q.params, { planPerCall: lq.tags.length > 0 });
   const memberStatus = new Map<string, string>();
   const images = rows.map((r) => {
     const image = toImage(r);

@@ -18,6 +18,7 @@ import {
   normalizeTags,
 } from "./rules";
 import { FORMAT_EDITABLE } from "./status";
+import { tagSetOf } from "./tag-set";
 import { imageInclude, type ImageRecord } from "./types";
 
 // PATCH /v2/images/{id}: apply JSON-patch changes with Glance's rules, then save in one write.
@@ -133,7 +134,7 @@ export async function updateImage(
     // Compare-and-swap on updatedAt: a concurrent change makes this one retry-able, not lost.
     const res = await tx.image.updateMany({
       where: { id: image.id, updatedAt: image.updatedAt, deleted: false },
-      data: { ...core, updatedAt: new Date() },
+      data: { ...core, ...(tagsChanged ? { tagSet: tagSetOf(tags) } : {}), updatedAt: new Date() },
     });
     if (res.count === 0) {
       const still = await tx.image.findUnique({ where: { id: image.id }, select: { deleted: true } });
