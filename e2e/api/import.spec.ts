@@ -429,7 +429,7 @@ test.describe("copy-image", () => {
     expect(got.os_glance_failed_import).toBe("ceph");
   });
 
-  test("all_stores_must_succeed: false keeps the stores that worked; true undoes the import", async ({
+  test("all_stores_must_succeed: false keeps the stores that worked; true undoes the import; PUT to a broken store is 503", async ({
     request,
     identity,
   }) => {
@@ -467,6 +467,26 @@ test.describe("copy-image", () => {
           expect(task.status).toBe("success");
           expect(got).toMatchObject({ status: "active", stores: "file", os_hash_value: sha512(data) });
         }
+      }
+      // PUT …/file to the broken store: the store's failure, not the client's, so 503; the image
+      // is queued again, and the message names the store but not its endpoint. Small data fails
+      // at the single PutObject on commit, large data at the multipart start.
+      for (const bytes of [MiB, 20 * MiB]) {
+        const img = await createImage(request, s.token);
+        const res = await request.put(`${server.url}/image/v2/images/${img.id}/file`, {
+          headers: { ...s.h, "content-type": "application/octet-stream", "x-image-meta-store": "broken" },
+          data: crypto.randomBytes(bytes),
+        });
+        expect(res.status(), await res.text()).toBe(503);
+        const message = (await res.json()).error.message as string;
+        expect(message).toContain("Store broken could not save the data");
+        expect(message).not.toContain("127.0.0.1");
+        expect(await imageOf(request, s.token, img.id)).toMatchObject({ status: "queued" });
+        const retry = await request.put(`${server.url}/image/v2/images/${img.id}/file`, {
+          headers: { ...s.h, "content-type": "application/octet-stream", "x-image-meta-store": "file" },
+          data,
+        });
+        expect(retry.status(), await retry.text()).toBe(204);
       }
     } finally {
       await server.stop();

@@ -341,6 +341,9 @@ export function imageOpenApi(publicUrl: string) {
             "410": err("The image was deleted during the upload."),
             "413": err("Over the storage quota or the size cap."),
             "415": err(`The Content-Type is not application/octet-stream, or: ${inspected}`),
+            "503": err(
+              "The store failed to save the data (unreachable, refusing); the image is queued again.",
+            ),
             ...notVisible,
             ...common,
           },
@@ -656,6 +659,7 @@ export function imageOpenApi(publicUrl: string) {
             "409": err("The image is not queued."),
             "413": err("Over the staging quota, the uploading-images quota or the size cap."),
             "415": err(`The Content-Type is not application/octet-stream, or: ${inspected}`),
+            "503": err("The staging area failed to save the data (a disk error); the image is queued again."),
             ...common,
           },
         },

@@ -81,7 +81,7 @@ export async function removeAll(client: S3Client, bucket: string, prefix: string
  * Multipart upload of `file` to `key`: parts of PART_BYTES read into fresh Buffers, at most
  * PARTS_IN_FLIGHT UploadPart requests at a time (as Iris's S3 writer sends them). No hashing.
  */
-async function bareUpload(client: S3Client, bucket: string, key: string, file: string): Promise<void> {
+export async function bareUpload(client: S3Client, bucket: string, key: string, file: string): Promise<void> {
   const { UploadId } = await client.send(
     new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: "application/octet-stream" }),
   );
@@ -137,7 +137,7 @@ async function bareUpload(client: S3Client, bucket: string, key: string, file: s
 }
 
 /** GetObject streamed into a byte-counting sink; returns the bytes read. */
-async function bareDownload(client: S3Client, bucket: string, key: string): Promise<number> {
+export async function bareDownload(client: S3Client, bucket: string, key: string): Promise<number> {
   const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const body = out.Body as Readable;
   return new Promise((resolve, reject) => {

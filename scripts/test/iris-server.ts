@@ -76,6 +76,7 @@ export async function startIris(
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.PROF}`] : []),
       path.join(root, "node_modules", "next", "dist", "bin", "next"),
       "start",
       "-p",

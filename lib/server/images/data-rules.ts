@@ -1,7 +1,8 @@
 import "server-only";
 import type { RequestContext } from "../context";
 import { env } from "../env";
-import { badRequest, conflict, tooLarge, unsupportedMediaType } from "../errors";
+import { AppError, badRequest, conflict, tooLarge, unsupportedMediaType } from "../errors";
+import { StoreWriteError } from "../stores/types";
 import { assertAllowed } from "../policy";
 import { quotaLimit, usage } from "../quotas";
 import { getVisibleImage, policyCaller, type ImageCaller, type VisibleImage } from "./access";
@@ -91,4 +92,19 @@ export async function storageRoom(
         );
     },
   };
+}
+
+/**
+ * The answer to an upload or stage that failed for a reason other than a refusal: the store's
+ * fault (503, as Glance answers a store that denies the write) or the body's (400: the client
+ * hung up or sent less). Either way the image is back in queued and the request can be retried.
+ * The store's own message stays in the log: it names endpoints and buckets.
+ */
+export function dataFailure(e: unknown, storeName: string, size: bigint, retry: string): AppError {
+  if (e instanceof StoreWriteError)
+    return new AppError(
+      "service_unavailable",
+      `Store ${storeName} could not save the data; the image is queued again and ${retry}.`,
+    );
+  return badRequest(`The upload was interrupted after ${size} bytes; the image is queued again and ${retry}.`);
 }

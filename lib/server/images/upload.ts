@@ -5,11 +5,17 @@ import { db } from "../db";
 import { AppError, badRequest, conflict } from "../errors";
 import { pump } from "../stores/pump";
 import { defaultStore, getStore } from "../stores";
-import type { StoreWriter } from "../stores/types";
+import { storeCall, type StoreWriter } from "../stores/types";
 import { log } from "../log";
 import type { ImageCaller } from "./access";
 import { assertHashes, checkInspection, newInspector, type ExpectedHashes } from "./data-checks";
-import { assertOctetStream, assertReadyForData, getUploadableImage, storageRoom } from "./data-rules";
+import {
+  assertOctetStream,
+  assertReadyForData,
+  dataFailure,
+  getUploadableImage,
+  storageRoom,
+} from "./data-rules";
 import { recordImageData } from "./data-record";
 import { heartbeat } from "./sweep";
 
@@ -72,7 +78,7 @@ export async function uploadImageData(
     db.image.updateMany({ where: { id: image.id, status: "saving" }, data: { updatedAt: new Date() } }),
   );
   try {
-    writer = await store.begin(key);
+    writer = await storeCall(() => store.begin(key));
     const result = await pump(input.body, writer, {
       inspector: newInspector(),
       onProgress: (n) => {
@@ -90,7 +96,7 @@ export async function uploadImageData(
     // Before the data counts: is it what disk_format says, safe, and what the client expected?
     const inspected = checkInspection(result.inspection, image);
     assertHashes(input.expected, result);
-    await writer.commit();
+    await storeCall(() => writer!.commit());
     writer = null;
     const done = await recordImageData(
       image.id,
@@ -137,9 +143,7 @@ export async function uploadImageData(
         outcome: "failure",
         detail: { bytes: size.toString() },
       });
-      throw badRequest(
-        `The upload was interrupted after ${size} bytes; the image is queued again and the upload can be retried.`,
-      );
+      throw dataFailure(e, store.name, size, "the upload can be retried");
     }
     await audit(ctx, {
       action: "image.upload",

@@ -9,7 +9,7 @@ import { assertAllowed } from "../policy";
 import { quotaLimit, usage } from "../quotas";
 import { FilesystemStore } from "../stores/filesystem";
 import { pump } from "../stores/pump";
-import type { StoreWriter } from "../stores/types";
+import { storeCall, type StoreWriter } from "../stores/types";
 import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
 import {
   assertHashes,
@@ -18,7 +18,7 @@ import {
   type ExpectedHashes,
   type Inspected,
 } from "../images/data-checks";
-import { assertOctetStream, assertReadyForData, storageRoom } from "../images/data-rules";
+import { assertOctetStream, assertReadyForData, dataFailure, storageRoom } from "../images/data-rules";
 import { heartbeat } from "../images/sweep";
 
 // PUT /v2/images/{id}/stage: data for a later glance-direct import waits in the staging store
@@ -104,7 +104,7 @@ export async function stageImageData(
     db.image.updateMany({ where: { id: image.id, status: "uploading" }, data: { updatedAt: new Date() } }),
   );
   try {
-    writer = await store.begin(image.id);
+    writer = await storeCall(() => store.begin(image.id));
     const result = await pump(input.body, writer, {
       inspector: newInspector(),
       onProgress: (n) => {
@@ -119,7 +119,7 @@ export async function stageImageData(
     // client learns at once (and the import would refuse it anyway).
     const inspected = checkInspection(result.inspection, image);
     assertHashes(input.expected, result);
-    await writer.commit();
+    await storeCall(() => writer!.commit());
     writer = null;
     await db.$transaction(async (tx) => {
       const r = await tx.image.updateMany({
@@ -164,9 +164,7 @@ export async function stageImageData(
     });
     if (e instanceof AppError) throw e;
     log.warn("stage failed", { imageId: image.id, requestId: ctx.requestId, error: String(e) });
-    throw badRequest(
-      `The upload was interrupted after ${size} bytes; the image is queued again and can be staged again.`,
-    );
+    throw dataFailure(e, "staging", size, "can be staged again");
   } finally {
     stopHeartbeat();
   }

@@ -4,15 +4,17 @@ import { Worker } from "node:worker_threads";
 // Computes several digests of a stream at once, each on its own thread: on two cores, MD5 and
 // SHA-512 one after the other on the main thread cannot keep up with a disk. Chunks are copied
 // once into shared memory that every worker reads; the caller gets the buffer back to reuse
-// when all workers are done with it.
+// when all workers are done with it. The shared buffers go to the workers once, at start: a
+// message per chunk then carries two numbers, not a buffer to serialize.
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const crypto = require("node:crypto");
 const hash = crypto.createHash(workerData.algorithm);
+const views = workerData.buffers.map((b) => new Uint8Array(b));
 parentPort.on("message", (m) => {
   if (m.type === "chunk") {
-    hash.update(new Uint8Array(m.buffer, 0, m.length));
+    hash.update(views[m.slot].subarray(0, m.length));
     parentPort.postMessage({ type: "ack", slot: m.slot });
   } else if (m.type === "end") {
     parentPort.postMessage({ type: "digest", hex: hash.digest("hex") });
@@ -49,7 +51,10 @@ export class ParallelHasher {
     });
     this.slots.forEach((_, i) => this.free.push(i));
     this.workers = algorithms.map((algorithm) => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { algorithm } });
+      const w = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { algorithm, buffers: this.slots.map((s) => s.buffer) },
+      });
       w.on("message", (m: { type: string; slot?: number }) => {
         if (m.type === "ack" && m.slot !== undefined) this.release(m.slot);
       });
@@ -92,7 +97,7 @@ export class ParallelHasher {
   submit(slot: number, length: number, holders = 0): void {
     const s = this.slots[slot]!;
     s.pending = this.workers.length + holders;
-    for (const w of this.workers) w.postMessage({ type: "chunk", buffer: s.buffer, length, slot });
+    for (const w of this.workers) w.postMessage({ type: "chunk", slot, length });
   }
 
   /** One holder other than the hash workers is done with the buffer. */

@@ -29,3 +29,23 @@ export interface ImageStore {
   /** Throws when the store cannot be used (readiness). */
   check(): Promise<void>;
 }
+
+/**
+ * The store failed while writing (S3 unreachable or refusing, disk error), as opposed to the
+ * client's body failing. Callers answer 503: the request was fine, and can be retried.
+ */
+export class StoreWriteError extends Error {
+  constructor(cause: unknown) {
+    super(`store write failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "StoreWriteError";
+  }
+}
+
+/** Runs a store call, turning its failure into a StoreWriteError. */
+export async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw e instanceof StoreWriteError ? e : new StoreWriteError(e);
+  }
+}
