@@ -30,6 +30,26 @@ export async function timed(fn: () => Promise<void>): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+/** CPU seconds the whole machine has spent busy (every process, every core) since boot. */
+function machineBusy(): number {
+  const [, ...fields] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  const n = fields.map(Number); // user nice system idle iowait irq softirq steal …, in 1/100 s
+  return (n.reduce((a, b) => a + b, 0) - n[3]! - n[4]!) / 100;
+}
+
+export interface CpuTimed {
+  seconds: number;
+  /** CPU seconds the machine spent busy meanwhile: Iris, RGW, the client, everything. */
+  busy: number;
+}
+
+/** Seconds taken by `fn`, and the machine's CPU seconds meanwhile. */
+export async function timedCpu(fn: () => Promise<void>): Promise<CpuTimed> {
+  const b0 = machineBusy();
+  const seconds = await timed(fn);
+  return { seconds, busy: machineBusy() - b0 };
+}
+
 async function makeFile(file: string, size: number) {
   const block = crypto.randomBytes(16 << 20);
   const fh = await fsp.open(file, "w");

@@ -76,7 +76,10 @@ export async function startIris(
   const child = spawn(
     process.execPath,
     [
-      ...(process.env.PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.PROF}`] : []),
+      // IRIS_CPU_PROF_DIR: a V8 CPU profile of the server (main thread and workers) on exit.
+      ...(process.env.IRIS_CPU_PROF_DIR
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.IRIS_CPU_PROF_DIR}`]
+        : []),
       path.join(root, "node_modules", "next", "dist", "bin", "next"),
       "start",
       "-p",
