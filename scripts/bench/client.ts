@@ -151,6 +151,43 @@ export function curlSend(
   });
 }
 
+/**
+ * Sends each file as the body of one request, in order, over one kept-alive connection (one
+ * curl process, requests separated by --next), as a tus client sends its PATCHes. Returns each
+ * request's HTTP status and the value of response header `header`.
+ */
+export function curlSendAll(
+  method: string,
+  url: string,
+  requests: { file: string; headers: Record<string, string> }[],
+  header: string,
+): Promise<{ status: number; value: string }[]> {
+  return new Promise((resolve, reject) => {
+    const args: string[] = [];
+    requests.forEach(({ file, headers }, i) => {
+      if (i > 0) args.push("--next");
+      args.push("-s", "-o", "/dev/null", "-X", method, "-T", file, "-w", `%{http_code} %header{${header}}\n`);
+      for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
+      args.push(url);
+    });
+    const c = spawn(CURL, args);
+    let out = "";
+    c.stdout.on("data", (d) => (out += d));
+    c.on("error", reject);
+    c.on("close", () =>
+      resolve(
+        out
+          .trim()
+          .split("\n")
+          .map((l) => {
+            const [status = "0", value = ""] = l.trim().split(" ");
+            return { status: Number(status), value };
+          }),
+      ),
+    );
+  });
+}
+
 /** Runs curl quietly with the body to /dev/null; its standard output. */
 function curl(args: string[], url: string, headers: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 // `npm run bench` part "tus": a resumable (tus 1.0) upload of a 1 GiB image in PATCH chunks of
 // TUS_CHUNK_BYTES, beside PUT /v2/images/{id}/file of the same file in the same run, on the
-// filesystem store and (when the benchmarks' Ceph RGW is up) on the S3 store.
+// filesystem store and (when the benchmarks' Ceph RGW is up) on the S3 store. curl sends both.
 import fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -9,7 +9,7 @@ import {
   adminToken,
   createImage,
   curlPut,
-  curlSend,
+  curlSendAll,
   dataFile,
   deleteImage,
   expectActive,
@@ -57,20 +57,27 @@ async function tusUpload(
   });
   if (res.status !== 201) throw new Error(`tus create: HTTP ${res.status} ${await res.text()}`);
   const location = new URL(res.headers.get("location")!, server.url).href;
+  // Every PATCH over one connection, one after the other, as tus-js-client sends them: one curl
+  // process, so the numbers hold no process start or TCP handshake per PATCH.
   let offset = 0;
-  for (const chunk of chunkFiles(file)) {
-    const length = fs.statSync(chunk).size;
-    const r = await curlSend("PATCH", location, chunk, {
+  const requests = chunkFiles(file).map((chunk) => {
+    const headers = {
       "x-auth-token": token,
       "tus-resumable": "1.0.0",
       "upload-offset": String(offset),
       "content-type": "application/offset+octet-stream",
-    });
-    const next = Number(r.headers["upload-offset"]);
-    if (r.status !== 204 || next !== offset + length)
-      throw new Error(`PATCH at ${offset}: HTTP ${r.status}, Upload-Offset ${r.headers["upload-offset"]}`);
-    offset = next;
-  }
+    };
+    offset += fs.statSync(chunk).size;
+    return { file: chunk, headers };
+  });
+  const answers = await curlSendAll("PATCH", location, requests, "upload-offset");
+  let expected = 0;
+  requests.forEach(({ file: chunk }, i) => {
+    expected += fs.statSync(chunk).size;
+    const a = answers[i];
+    if (a?.status !== 204 || Number(a.value) !== expected)
+      throw new Error(`PATCH ${i}: HTTP ${a?.status}, Upload-Offset ${a?.value} (expected ${expected})`);
+  });
 }
 
 /** Seconds for one upload of the file into a fresh image in `store` (checked, then deleted). */

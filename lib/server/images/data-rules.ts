@@ -106,5 +106,7 @@ export function dataFailure(e: unknown, storeName: string, size: bigint, retry: 
       "service_unavailable",
       `Store ${storeName} could not save the data; the image is queued again and ${retry}.`,
     );
-  return badRequest(`The upload was interrupted after ${size} bytes; the image is queued again and ${retry}.`);
+  return badRequest(
+    `The upload was interrupted after ${size} bytes; the image is queued again and ${retry}.`,
+  );
 }
