@@ -18,7 +18,8 @@ import {
   median,
   ROUNDS,
   SIZE,
-  timed,
+  timedCpu,
+  type CpuTimed,
 } from "./client";
 import type { BenchRgw } from "./rgw";
 import { removeAll, s3Client } from "./s3";
@@ -80,18 +81,18 @@ async function tusUpload(
   });
 }
 
-/** Seconds for one upload of the file into a fresh image in `store` (checked, then deleted). */
+/** One upload of the file into a fresh image in `store` (checked, then deleted): time and CPU. */
 async function uploadOnce(
   server: IrisServer,
   token: string,
   store: string,
   upload: (id: string) => Promise<void>,
-): Promise<number> {
+): Promise<CpuTimed> {
   const id = await createImage(server, token, "bench-tus");
-  const seconds = await timed(() => upload(id));
+  const run = await timedCpu(() => upload(id));
   await expectActive(server, token, id, SIZE, store);
   await deleteImage(server, token, id);
-  return seconds;
+  return run;
 }
 
 /**
@@ -106,8 +107,8 @@ async function compare(
   isDefault: boolean,
 ): Promise<string> {
   const storeHeader = isDefault ? null : store;
-  const put: number[] = [];
-  const tus: number[] = [];
+  const put: CpuTimed[] = [];
+  const tus: CpuTimed[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     put.push(
       await uploadOnce(server, token, store, async (id) => {
@@ -121,10 +122,11 @@ async function compare(
     );
     tus.push(await uploadOnce(server, token, store, (id) => tusUpload(server, token, id, file, storeHeader)));
   }
-  const putRate = SIZE / median(put);
-  const tusRate = SIZE / median(tus);
+  const rate = (xs: CpuTimed[]) => SIZE / median(xs.map((x) => x.seconds));
+  const cpu = (xs: CpuTimed[]) => median(xs.map((x) => x.busy)).toFixed(1);
+  const [putRate, tusRate] = [rate(put), rate(tus)];
   const chunks = Math.ceil(SIZE / TUS_CHUNK_BYTES);
-  return `tus ${store.padEnd(5)} ${gib(SIZE)} GiB in ${chunks} PATCHes of ${TUS_CHUNK_BYTES / 2 ** 20} MiB (curl): ${mb(tusRate)} MB/s; PUT …/file (curl) ${mb(putRate)} MB/s; ratio tus/PUT ${(tusRate / putRate).toFixed(2)} (target ≥ 0.90; median of ${ROUNDS} each)`;
+  return `tus ${store.padEnd(5)} ${gib(SIZE)} GiB in ${chunks} PATCHes of ${TUS_CHUNK_BYTES / 2 ** 20} MiB (curl): ${mb(tusRate)} MB/s; PUT …/file (curl) ${mb(putRate)} MB/s; ratio tus/PUT ${(tusRate / putRate).toFixed(2)} (target ≥ 0.90; median of ${ROUNDS} each; CPU of the whole machine: tus ${cpu(tus)} s, PUT ${cpu(put)} s)`;
 }
 
 export async function tusBenchmark(workDir: string, rgw: BenchRgw | null): Promise<string[]> {
