@@ -1,7 +1,14 @@
 import crypto from "node:crypto";
 import * as tus from "tus-js-client";
 import { expect, test } from "../fixtures";
-import { createImage, memberSession, sha512, streamWithCrash, waitForStatus } from "../support/data";
+import {
+  createImage,
+  expectStoredIntact,
+  memberSession,
+  sha512,
+  streamWithCrash,
+  waitForStatus,
+} from "../support/data";
 import { IRIS_URL } from "../support/env";
 import { DiskImages, read } from "../support/disk-images";
 import { startExtraServer } from "../support/server";
@@ -138,15 +145,7 @@ for (const store of ["file", "ceph"]) {
     const data = crypto.randomBytes(9 * MiB + 4321);
     const url = await tusUpload(IRIS_URL, s.token, img.id, data, { store, chunkSize: 4 * MiB });
     expect(url).toContain(`/image/v2/images/${img.id}/uploads/tus-`);
-    const got = await imageOf(request, s.token, img.id);
-    expect(got).toMatchObject({
-      status: "active",
-      size: data.length,
-      stores: store,
-      os_hash_value: sha512(data),
-    });
-    const dl = await request.get(`/image/v2/images/${img.id}/file`, { headers: s.h });
-    expect(sha512(await dl.body())).toBe(sha512(data));
+    await expectStoredIntact(request, s.token, img.id, data, store);
     // The upload is gone once finished.
     const head = await fetch(url, { method: "HEAD", headers: { ...TUS, "x-auth-token": s.token } });
     expect(head.status).toBe(404);
@@ -164,15 +163,7 @@ test("tus to ceph: many parts per upload and PATCHes that end mid-part arrive in
   const img = await createImage(request, s.token);
   const data = crypto.randomBytes(70 * MiB + 12345);
   await tusUpload(IRIS_URL, s.token, img.id, data, { store: "ceph", chunkSize: 20 * MiB });
-  const got = await imageOf(request, s.token, img.id);
-  expect(got).toMatchObject({
-    status: "active",
-    size: data.length,
-    stores: "ceph",
-    os_hash_value: sha512(data),
-  });
-  const dl = await request.get(`/image/v2/images/${img.id}/file`, { headers: s.h });
-  expect(sha512(await dl.body())).toBe(sha512(data));
+  await expectStoredIntact(request, s.token, img.id, data, "ceph");
 });
 
 test("creation is authorized and checked like PUT …/file", async ({ request, identity }) => {

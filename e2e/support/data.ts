@@ -83,6 +83,27 @@ export function rawUpload(
   });
 }
 
+/** The image is active in `store` with `data`: its size and os_hash_value, and a download of every byte. */
+export async function expectStoredIntact(
+  request: APIRequestContext,
+  token: string,
+  id: string,
+  data: Buffer,
+  store: string,
+): Promise<void> {
+  const h = { "x-auth-token": token };
+  const got = await (await request.get(`/image/v2/images/${id}`, { headers: h })).json();
+  expect(got).toMatchObject({
+    status: "active",
+    size: data.length,
+    stores: store,
+    os_hash_value: sha512(data),
+  });
+  const dl = await request.get(`/image/v2/images/${id}/file`, { headers: h });
+  expect(dl.status()).toBe(200);
+  expect(sha512(await dl.body())).toBe(sha512(data));
+}
+
 export async function waitForStatus(request: APIRequestContext, token: string, id: string, status: string) {
   await expect
     .poll(
