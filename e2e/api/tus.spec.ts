@@ -1,4 +1,6 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import nodePath from "node:path";
 import * as tus from "tus-js-client";
 import { expect, test } from "../fixtures";
 import {
@@ -412,6 +414,60 @@ test("kill -9 of the server mid-upload: the upload resumes on the next server, b
   } finally {
     await second.stop();
   }
+});
+
+test("kill -9 after the last byte is stored but before the finish: a HEAD finishes the upload", async ({
+  request,
+  identity,
+  adminToken,
+}) => {
+  // The state such a crash leaves: every byte in the store, the image still uploading. The first
+  // server takes all but the last MiB; it is killed; the last MiB is then added to the upload's
+  // file as the dead server would have written it. The next server must finish on HEAD (hashing
+  // the stored data, as no state survived), not leave the upload stuck at its full offset.
+  test.slow();
+  const info = await request.get("/image/v2/info/stores/detail", { headers: { "x-auth-token": adminToken } });
+  const stores = (await info.json()).stores as { id: string; properties?: { data_dir?: string } }[];
+  const dataDir = stores.find((x) => x.id === "file")!.properties!.data_dir!;
+  const first = await startExtraServer({});
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(3 * MiB + 777);
+  const head = data.length - MiB;
+  let path = "";
+  try {
+    const created = await createUpload(first.url, s.token, img.id, data.length, {
+      "x-image-meta-store": "file",
+    });
+    expect(created.status).toBe(201);
+    path = new URL(created.headers.get("location")!).pathname;
+    expect((await patch(`${first.url}${path}`, s.token, 0, data.subarray(0, head))).status).toBe(204);
+  } finally {
+    first.kill();
+    await first.stop();
+  }
+  const tusId = path.split("/").pop()!;
+  await fs.promises.appendFile(nodePath.join(dataDir, ".tus", tusId), data.subarray(head));
+  expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+
+  const second = await startExtraServer({});
+  try {
+    const r = await fetch(`${second.url}${path}`, {
+      method: "HEAD",
+      headers: { ...TUS, "x-auth-token": s.token },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("upload-offset")).toBe(String(data.length));
+  } finally {
+    await second.stop();
+  }
+  await expectStoredIntact(request, s.token, img.id, data, "file");
+  // Finished once: the upload is gone.
+  const again = await fetch(`${IRIS_URL}${path}`, {
+    method: "HEAD",
+    headers: { ...TUS, "x-auth-token": s.token },
+  });
+  expect(again.status).toBe(404);
 });
 
 test("expiry: an abandoned upload is removed and its image is queued again", async ({

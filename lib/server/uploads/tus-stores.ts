@@ -244,7 +244,8 @@ class HashingS3Store extends TusS3Store {
     const k = partNumberMarker ? undefined : this.known.get(id);
     if (k) return [...k.parts].sort((a, b) => a.PartNumber! - b.PartNumber!);
     const parts = await super.retrieveParts(id, partNumberMarker);
-    if (!partNumberMarker) this.known.set(id, { parts: [...parts], incomplete: this.known.get(id)?.incomplete });
+    if (!partNumberMarker)
+      this.known.set(id, { parts: [...parts], incomplete: this.known.get(id)?.incomplete });
     return parts;
   }
 
