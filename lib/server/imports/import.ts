@@ -10,7 +10,7 @@ import { can } from "../policy";
 import { quotaLimit, usage } from "../quotas";
 import { defaultStoreName, findStore, listStores } from "../stores";
 import { pump } from "../stores/pump";
-import type { ImageStore, StoreWriter } from "../stores/types";
+import { storeCall, StoreWriteError, type ImageStore, type StoreWriter } from "../stores/types";
 import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
 import {
   assertHashes,
@@ -304,7 +304,7 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
       const store = findStore(name)!;
       let writer: StoreWriter | null = null;
       try {
-        writer = await store.begin(imageId);
+        writer = await storeCall(() => store.begin(imageId));
         const room = req.method === "copy-image" ? null : await storageRoom(owner);
         const result = await pump(await source.store.read(source.key), writer, {
           onProgress: (n) => room?.check(n, false),
@@ -313,7 +313,7 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
           throw new ImportFailure(
             `The copy read from ${source.store.name} does not match the image's checksum.`,
           );
-        await writer.commit();
+        await storeCall(() => writer!.commit());
         writer = null;
         written.push({ store, key: imageId });
         await recordLocation(db, imageId, name, imageId, result.size);
@@ -345,7 +345,11 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
         await editList(imageId, IMPORTING, [], [name]);
         await editList(imageId, FAILED, [name], []);
         log.warn("import to a store failed", { taskId, imageId, store: name, error: String(e) });
-        if (req.allStoresMustSucceed || e instanceof ImportFailure) throw e;
+        if (req.allStoresMustSucceed || e instanceof ImportFailure)
+          // The task names the store; the store's own error (endpoints, buckets) stays in the log.
+          throw e instanceof StoreWriteError
+            ? new ImportFailure(`Store ${name} could not save the data.`)
+            : e;
       }
     }
     if (succeeded === 0) throw new ImportFailure("None of the uploads finished!");
@@ -390,7 +394,9 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
       e instanceof AppError ||
       e instanceof ConversionRefused
         ? e.message
-        : `Import failed: ${e instanceof Error ? e.message : String(e)}`;
+        : e instanceof StoreWriteError
+          ? "The staging area could not save the data."
+          : `Import failed: ${e instanceof Error ? e.message : String(e)}`;
     await updateTask(taskId, { status: "failure", message });
   } finally {
     stopHeartbeat();
@@ -459,7 +465,7 @@ async function downloadToStaging(
   try {
     const fetched = await safeFetch(uri, policy, ctrl.signal);
     if (fetched.length !== null) room.check(BigInt(fetched.length));
-    writer = await stagingStore().begin(imageId);
+    writer = await storeCall(() => stagingStore().begin(imageId));
     let lastReport = 0;
     const result = await pump(fetched.body, writer, {
       inspector: newInspector(),
@@ -477,7 +483,7 @@ async function downloadToStaging(
       diskFormat: req.diskFormat,
       containerFormat: req.containerFormat,
     });
-    await writer.commit();
+    await storeCall(() => writer!.commit());
     writer = null;
     const metadata = JSON.stringify({
       md5: result.md5,

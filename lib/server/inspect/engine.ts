@@ -138,6 +138,14 @@ export abstract class Probe {
     return this.host.addRegion(this, offset, length, onDone, stopByte);
   }
 
+  /** The format's signature: the probe is dropped as soon as the bytes at `offset` are not `magic`. */
+  protected requireMagic(offset: number, magic: readonly number[], onMatch?: (r: Region) => void): Region {
+    return this.capture(offset, magic.length, (r) => {
+      if (!bytesEqual(r.data, 0, magic)) this.reject();
+      else onMatch?.(r);
+    });
+  }
+
   /** Drops this probe; `reason` is recorded when the signature had matched but the header is unacceptable. */
   reject(reason?: string): void {
     if (this.dead) return;

@@ -41,9 +41,7 @@ export class Qcow2Probe extends Probe {
 
   constructor(host: ProbeHost) {
     super(host);
-    this.capture(0, MAGIC.length, (r) => {
-      if (!bytesEqual(r.data, 0, MAGIC)) this.reject();
-    });
+    this.requireMagic(0, MAGIC);
     this.header = this.capture(0, HEADER_CAPTURE, () => this.onHeader());
   }
 

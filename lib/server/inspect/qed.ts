@@ -23,9 +23,7 @@ export class QedProbe extends Probe {
 
   constructor(host: ProbeHost) {
     super(host);
-    this.capture(0, MAGIC.length, (r) => {
-      if (!bytesEqual(r.data, 0, MAGIC)) this.reject();
-    });
+    this.requireMagic(0, MAGIC);
     this.header = this.capture(0, HEADER);
   }
 

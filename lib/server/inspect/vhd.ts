@@ -30,9 +30,7 @@ export class VhdProbe extends Probe {
 
   constructor(host: ProbeHost) {
     super(host);
-    this.capture(0, COOKIE.length, (r) => {
-      if (!bytesEqual(r.data, 0, COOKIE)) this.reject();
-    });
+    this.requireMagic(0, COOKIE);
     this.header = this.capture(0, FOOTER);
   }
 

@@ -53,10 +53,9 @@ export class VhdxProbe extends Probe {
 
   constructor(host: ProbeHost) {
     super(host);
-    this.ident = this.capture(0, IDENT.length, (r) => {
-      if (!bytesEqual(r.data, 0, IDENT)) this.reject();
-      else this.expect(REGION_TABLE_AT, REGION_TABLE_HEADER, (t) => this.onRegionTableHeader(t));
-    });
+    this.ident = this.requireMagic(0, IDENT, () =>
+      this.expect(REGION_TABLE_AT, REGION_TABLE_HEADER, (t) => this.onRegionTableHeader(t)),
+    );
   }
 
   private expect(offset: number, length: number, onDone: (r: Region) => void): Region {

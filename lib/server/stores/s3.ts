@@ -15,6 +15,7 @@ import {
   UploadPartCommand,
   type CompletedPart,
 } from "@aws-sdk/client-s3";
+import { BufferPool } from "./buffer-pool";
 import type { ByteRange, ImageStore, StoreWriter } from "./types";
 
 // The S3 store: one object per image in a bucket, under a key prefix. A write buffers the bytes
@@ -224,11 +225,8 @@ class S3Writer implements StoreWriter {
   private chain: Promise<void> = Promise.resolve();
   private buf: Buffer | null = null;
   private fill = 0;
-  /**
-   * Part buffers whose upload is done, to fill again: a fresh 8 MiB buffer per part costs page
-   * faults and garbage collections (0.3 s of CPU per GiB on our machines) that reuse avoids.
-   */
-  private readonly spare: Buffer[] = [];
+  /** Part buffers whose upload is answered, filled again by the next parts. */
+  private readonly spare: BufferPool;
   private uploadId: string | null = null;
   private nextPart = 1;
   private readonly parts: CompletedPart[] = [];
@@ -248,6 +246,7 @@ class S3Writer implements StoreWriter {
     this.bucket = store.bucket;
     this.partSize = store.partSize;
     this.queueSize = store.queueSize;
+    this.spare = new BufferPool(store.queueSize + 1);
   }
 
   write(chunk: Uint8Array): Promise<void> {
@@ -266,7 +265,7 @@ class S3Writer implements StoreWriter {
     let off = 0;
     while (off < chunk.byteLength) {
       this.throwIfFailed();
-      this.buf ??= this.spare.pop() ?? Buffer.allocUnsafe(this.partSize);
+      this.buf ??= this.spare.take(this.partSize);
       const n = Math.min(chunk.byteLength - off, this.partSize - this.fill);
       this.buf.set(chunk.subarray(off, off + n), this.fill);
       this.fill += n;
@@ -335,7 +334,7 @@ class S3Writer implements StoreWriter {
         this.parts.push({ PartNumber: partNumber, ETag: out.ETag });
         // Sent and answered: the SDK is done with the bytes. (A failed part's buffer is not
         // reused; the write is over anyway.)
-        if (this.state === "open" || this.state === "committing") this.spare.push(buf);
+        if (this.state === "open" || this.state === "committing") this.spare.give(buf);
       })
       .catch((e: unknown) => {
         this.error ??= e;
@@ -391,7 +390,7 @@ class S3Writer implements StoreWriter {
       );
     }
     this.buf = null;
-    this.spare.length = 0;
+    this.spare.clear();
     this.state = "done";
   }
 
@@ -407,7 +406,7 @@ class S3Writer implements StoreWriter {
       // never throws
     }
     this.buf = null;
-    this.spare.length = 0;
+    this.spare.clear();
     if (this.uploadId !== null) {
       await this.s3
         .send(

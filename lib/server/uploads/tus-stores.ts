@@ -11,6 +11,7 @@ import { env } from "../env";
 import { FilesystemStore } from "../stores/filesystem";
 import { newInspector } from "../images/data-checks";
 import type { InspectionReport, StreamInspector } from "../inspect/inspector";
+import { BufferPool } from "../stores/buffer-pool";
 import { ParallelHasher } from "../stores/hasher";
 import { s3ClientConfig, S3Store } from "../stores/s3";
 import type { ImageStore } from "../stores/types";
@@ -278,23 +279,8 @@ class HashingS3Store extends TusS3Store {
     await super.remove(id);
   }
 
-  /**
-   * Part buffers whose upload is answered, to fill again (by any upload to this store): a fresh
-   * 8 MiB buffer per part costs page faults and garbage collection (as in the Iris S3 writer).
-   */
-  private readonly spare: Buffer[] = [];
-
-  private partBuffer(size: number): Buffer {
-    for (;;) {
-      const b = this.spare.pop();
-      if (!b) return Buffer.allocUnsafe(size);
-      if (b.length === size) return b; // else a buffer of another upload's part size: dropped
-    }
-  }
-
-  private giveBack(b: Buffer): void {
-    if (this.spare.length < 2 * S3_PARTS_IN_FLIGHT) this.spare.push(b);
-  }
+  /** Part buffers whose upload is answered, filled again by any upload to this store. */
+  private readonly spare = new BufferPool(2 * S3_PARTS_IN_FLIGHT);
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     try {
@@ -340,7 +326,7 @@ class HashingS3Store extends TusS3Store {
           if (known) known.incomplete = data.length;
         }
         uploaded += data.length;
-        this.giveBack(buffer); // answered: the SDK is done with it
+        this.spare.give(buffer); // answered: the SDK is done with it
       })()
         .catch((e: unknown) => void (failure ??= e))
         .finally(() => inflight.delete(p));
@@ -348,7 +334,7 @@ class HashingS3Store extends TusS3Store {
       while (inflight.size >= S3_PARTS_IN_FLIGHT) await Promise.race(inflight);
       if (failure) throw failure;
     };
-    let buf = this.partBuffer(partSize);
+    let buf = this.spare.take(partSize);
     let fill = 0;
     try {
       for await (const chunk of readStream as AsyncIterable<Buffer>) {
@@ -360,13 +346,13 @@ class HashingS3Store extends TusS3Store {
           off += n;
           if (fill === partSize) {
             await send(buf, fill);
-            buf = this.partBuffer(partSize);
+            buf = this.spare.take(partSize);
             fill = 0;
           }
         }
       }
       if (fill > 0) await send(buf, fill);
-      else this.giveBack(buf);
+      else this.spare.give(buf);
     } finally {
       await Promise.allSettled([...inflight]);
     }
