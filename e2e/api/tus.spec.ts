@@ -2,12 +2,13 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import nodePath from "node:path";
 import * as tus from "tus-js-client";
-import { expect, test } from "../fixtures";
+import { expect, issueToken, test } from "../fixtures";
 import {
   createImage,
   expectStoredIntact,
   memberSession,
   sha512,
+  shareAccepted,
   streamWithCrash,
   waitForStatus,
 } from "../support/data";
@@ -215,6 +216,57 @@ test("creation is authorized and checked like PUT …/file", async ({ request, i
     headers: { ...TUS, "x-auth-token": s.token },
   });
   expect(notOurs.status).toBe(404);
+});
+
+test("HEAD, PATCH and DELETE of an upload are authorized like its creation, and a refusal changes nothing", async ({
+  request,
+  identity,
+}) => {
+  const owner = await memberSession(identity, request);
+  const img = await createImage(request, owner.token, { visibility: "shared" });
+  const created = await createUpload(IRIS_URL, owner.token, img.id, 20);
+  expect(created.status).toBe(201);
+  const url = created.headers.get("location")!;
+  // A project the image is shared with (accepted) sees the image but may not upload to it.
+  const consumer = await memberSession(identity, request);
+  await shareAccepted(request, owner, consumer, img.id);
+  const stranger = await memberSession(identity, request);
+  const reader = await memberSession(identity, request, "reader");
+  const ownerReader = await (async () => {
+    const u = await identity.createUser();
+    await identity.grant(owner.project.id, u.id, "reader");
+    return (await issueToken(request, u.name, u.password, owner.project.name)).token;
+  })();
+  const head = (token: string, at = url) =>
+    fetch(at, { method: "HEAD", headers: { ...TUS, "x-auth-token": token } }).then((r) => r.status);
+  const del = (token: string) =>
+    fetch(url, { method: "DELETE", headers: { ...TUS, "x-auth-token": token } }).then((r) => r.status);
+  const bytes = crypto.randomBytes(20);
+  for (const [who, token, status] of [
+    ["another project", stranger.token, 404],
+    ["a reader of another project", reader.token, 404],
+    ["the accepted consumer", consumer.token, 403],
+    ["a reader of the owner project", ownerReader, 403],
+  ] as const) {
+    expect(await head(token), `HEAD by ${who}`).toBe(status);
+    expect((await patch(url, token, 0, bytes)).status, `PATCH by ${who}`).toBe(status);
+    expect(await del(token), `DELETE by ${who}`).toBe(status);
+  }
+  // The upload is only reachable beneath its own image, and only by its own id.
+  const otherImage = await createImage(request, owner.token);
+  const uploadId = url.split("/").pop()!;
+  expect(await head(owner.token, `${uploadsUrl(IRIS_URL, otherImage.id)}/${uploadId}`)).toBe(404);
+  expect(await head(owner.token, `${uploadsUrl(IRIS_URL, img.id)}/not-an-upload`)).toBe(404);
+  // An admin of any project may act on it; nothing above moved the offset or removed the upload.
+  const admin = await memberSession(identity, request, "admin");
+  const r = await fetch(url, { method: "HEAD", headers: { ...TUS, "x-auth-token": admin.token } });
+  expect(r.status).toBe(200);
+  expect(r.headers.get("upload-offset")).toBe("0");
+  expect((await patch(url, owner.token, 0, bytes)).status).toBe(204);
+  await waitForStatus(request, owner.token, img.id, "active");
+  expect((await imageOf(request, owner.token, img.id)).checksum).toBe(
+    crypto.createHash("md5").update(bytes).digest("hex"),
+  );
 });
 
 test("the quota is checked again when the last byte arrives: the later of two uploads is 413 and queued again", async ({

@@ -36,6 +36,25 @@ export async function createImage(
   return (await res.json()) as { id: string; status: string };
 }
 
+/** Shares image `imageId` of `owner` with `consumer`'s project, which accepts it. */
+export async function shareAccepted(
+  request: APIRequestContext,
+  owner: { h: Record<string, string> },
+  consumer: { h: Record<string, string>; project: { id: string } },
+  imageId: string,
+): Promise<void> {
+  const add = await request.post(`/image/v2/images/${imageId}/members`, {
+    headers: owner.h,
+    data: { member: consumer.project.id },
+  });
+  expect(add.status(), await add.text()).toBe(200);
+  const accept = await request.put(`/image/v2/images/${imageId}/members/${consumer.project.id}`, {
+    headers: consumer.h,
+    data: { status: "accepted" },
+  });
+  expect(accept.status(), await accept.text()).toBe(200);
+}
+
 export function put(
   request: APIRequestContext,
   token: string,

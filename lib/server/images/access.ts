@@ -55,10 +55,32 @@ export async function getVisibleImage(
 ): Promise<VisibleImage> {
   void ctx;
   const image = await loadImage(id);
+  const member = image?.visibility === "shared" ? await membershipOf(image.id, caller.projectId) : null;
+  const seen = seeOrNotFound(caller, id, image, member);
+  return { image: seen, member, target: visibleTarget(caller, seen, member) };
+}
+
+/** The fields of an image that decide who sees it. */
+export type ImageVisibility = Pick<ImageRecord, "owner" | "visibility" | "status" | "deleted">;
+
+/** `image` if the caller may see it, else 404 (a missing, deleted or invisible image alike). */
+export function seeOrNotFound<T extends ImageVisibility>(
+  caller: ImageCaller,
+  id: string,
+  image: T | null,
+  member: { status: string } | null,
+): T {
   if (!image || image.deleted || image.status === "deleted") throw imageNotFound(id);
-  const member = image.visibility === "shared" ? await membershipOf(image.id, caller.projectId) : null;
   if (!canSee(caller, image, member)) throw imageNotFound(id);
-  const target = imageTarget(image, member?.status ?? null, member ? caller.projectId : null);
-  if (!can("get_image", policyCaller(caller), target)) throw imageNotFound(id);
-  return { image, member, target };
+  if (!can("get_image", policyCaller(caller), visibleTarget(caller, image, member))) throw imageNotFound(id);
+  return image;
+}
+
+/** The policy target of an image the caller sees (member: the caller's membership, if shared). */
+export function visibleTarget(
+  caller: ImageCaller,
+  image: Pick<ImageRecord, "owner" | "visibility">,
+  member: { status: string } | null,
+): ReturnType<typeof imageTarget> {
+  return imageTarget(image, member?.status ?? null, member ? caller.projectId : null);
 }

@@ -3,7 +3,7 @@ import type { RequestContext } from "../context";
 import { env } from "../env";
 import { AppError, badRequest, conflict, tooLarge, unsupportedMediaType } from "../errors";
 import { StoreWriteError } from "../stores/types";
-import { assertAllowed } from "../policy";
+import { assertAllowed, type PolicyTarget } from "../policy";
 import { quotaLimit, usage } from "../quotas";
 import { getVisibleImage, policyCaller, type ImageCaller, type VisibleImage } from "./access";
 import { missingFormats } from "./status";
@@ -29,13 +29,18 @@ export async function getUploadableImage(
   id: string,
 ): Promise<VisibleImage> {
   const visible = await getVisibleImage(ctx, caller, id);
+  assertMayUpload(caller, visible.target, visible.image.id);
+  return visible;
+}
+
+/** The upload_image policy on an image the caller sees (else 403). */
+export function assertMayUpload(caller: ImageCaller, target: PolicyTarget, imageId: string): void {
   assertAllowed(
     "upload_image",
     policyCaller(caller),
-    visible.target,
-    `Not allowed to upload image data for image ${visible.image.id}`,
+    target,
+    `Not allowed to upload image data for image ${imageId}`,
   );
-  return visible;
 }
 
 /** Data can only go to a queued image with both formats set (409, 400). */

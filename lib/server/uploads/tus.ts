@@ -5,7 +5,7 @@ import { audit } from "../audit";
 import type { RequestContext } from "../context";
 import { db } from "../db";
 import { env } from "../env";
-import { AppError, badRequest, conflict, notFound, tooLarge } from "../errors";
+import { AppError, badRequest, conflict, tooLarge } from "../errors";
 import { log } from "../log";
 import { defaultStore, findStore, getStore } from "../stores";
 import type { ImageStore } from "../stores/types";
@@ -22,15 +22,8 @@ import {
   type ExpectedHashes,
 } from "../images/data-checks";
 import type { InspectionReport } from "../inspect/inspector";
-import {
-  forgetDigests,
-  newTusId,
-  takeDigests,
-  TUS_ID,
-  tusBackend,
-  urlId,
-  type TusBackend,
-} from "./tus-stores";
+import { findTusUpload } from "./tus-lookup";
+import { forgetDigests, newTusId, takeDigests, tusBackend, urlId, type TusBackend } from "./tus-stores";
 
 // Resumable uploads with tus 1.0 (creation, creation-with-upload, termination, expiration and
 // checksum), bound to an image: POST /v2/images/{id}/uploads creates one, its URL lies beneath.
@@ -253,19 +246,12 @@ export async function tusUploadRequest(
   uploadId: string,
   req: Request,
 ): Promise<Response> {
-  const { image } = await getUploadableImage(ctx, caller, imageId);
-  const row = TUS_ID.test(uploadId)
-    ? await db.upload.findFirst({ where: { id: uploadId, imageId: image.id, kind: "tus" } })
-    : null;
-  if (!row)
-    throw notFound(
-      `No upload ${uploadId} for image ${image.id}; it may have finished, expired or been cancelled.`,
-    );
+  const row = await findTusUpload(caller, imageId, uploadId);
   const store = findStore(row.store);
   if (!store) throw conflict(`The upload's store ${row.store} is no longer configured.`);
   const backend = tusBackend(store);
   const context: TusContext = {
-    imageId: image.id,
+    imageId: row.imageId,
     tusId: row.key,
     maxSize: Number(row.size ?? 0n),
   };
@@ -276,14 +262,14 @@ export async function tusUploadRequest(
     const body = checksum ? await verifiedBody(req, checksum) : undefined;
     const res = await handle(server, body ? withBody(req, body) : req, context);
     if (res.status === 204 && row.size !== null && res.headers.get("upload-offset") === row.size.toString())
-      return finishedResponse(ctx, res, row.id, image.id, backend);
+      return finishedResponse(ctx, res, row.id, row.imageId, backend);
     return withTusHeaders(res);
   }
   if (req.method === "HEAD") {
     const res = await handle(server, req, context);
     // A server stopped between the last byte and the finish: finish now, when the client looks.
     if (res.status === 200 && row.size !== null && res.headers.get("upload-offset") === row.size.toString())
-      return finishedResponse(ctx, res, row.id, image.id, backend);
+      return finishedResponse(ctx, res, row.id, row.imageId, backend);
     return withTusHeaders(res);
   }
   if (req.method === "DELETE") {
@@ -291,7 +277,7 @@ export async function tusUploadRequest(
     if (res.status === 204 || res.status === 404 || res.status === 410) {
       await backend.remove(row.key).catch(() => undefined);
       await releaseUpload(row);
-      await audit(ctx, { action: "image.upload.cancel", targetType: "image", targetId: image.id });
+      await audit(ctx, { action: "image.upload.cancel", targetType: "image", targetId: row.imageId });
       return withTusHeaders(new Response(null, { status: 204, headers: res.headers }));
     }
     return withTusHeaders(res);
