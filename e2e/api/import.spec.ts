@@ -1,5 +1,7 @@
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "../fixtures";
@@ -570,3 +572,60 @@ for (const endpoint of ["file", "stage"] as const)
       await second.stop();
     }
   });
+
+test("a staging area that fails (before the first byte or mid-stream) is 503 without its path, and the image can be staged again", async ({
+  request,
+  identity,
+}) => {
+  test.slow();
+  // A staging folder of its own, made immutable (chattr +i: even root may not create or write
+  // there) to stand for a disk that refuses writes.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iris-staging-"));
+  const chattr = (flag: "+i" | "-i", file: string) => execFileSync("chattr", [flag, file]);
+  const server = await startExtraServer({ IRIS_STAGING_DIR: dir });
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const url = `${server.url}/image/v2/images/${img.id}/stage`;
+  const h = { ...s.h, "content-type": "application/octet-stream" };
+  const stage = (body: Buffer) => fetch(url, { method: "PUT", headers: h, body: new Uint8Array(body) });
+  let partial: string | null = null;
+  try {
+    // The folder refuses the partial file: nothing is written.
+    chattr("+i", dir);
+    const refused = await stage(crypto.randomBytes(MiB));
+    chattr("-i", dir);
+    expect(refused.status).toBe(503);
+    const message = (await refused.json()).error.message as string;
+    expect(message).toBe(
+      "Store staging could not save the data; the image is queued again and can be staged again.",
+    );
+    expect(message).not.toContain(dir);
+    expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
+
+    // The partial file refuses writes once 6 MiB of 16 are out.
+    const data = crypto.randomBytes(16 * MiB);
+    const status = await streamWithCrash(url, "PUT", h, data, 6 * MiB, async () => {
+      await expect
+        .poll(() => (partial = fs.readdirSync(dir).find((f) => f.includes(img.id)) ?? null))
+        .not.toBeNull();
+      chattr("+i", path.join(dir, partial!));
+    });
+    expect(status).toBe(503);
+    expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
+
+    // Writable again: the same image is staged and imported.
+    chattr("-i", path.join(dir, partial!));
+    expect((await stage(data)).status).toBe(204);
+    expect(
+      (
+        await importImage(request, server.url, s.token, img.id, { method: { name: "glance-direct" } })
+      ).status(),
+    ).toBe(202);
+    await waitForStatus(request, s.token, img.id, "active");
+    expect((await imageOf(request, s.token, img.id)).os_hash_value).toBe(sha512(data));
+  } finally {
+    await server.stop();
+    execFileSync("chattr", ["-R", "-i", dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
