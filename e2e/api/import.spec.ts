@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "../fixtures";
@@ -578,9 +577,10 @@ test("a staging area that fails (before the first byte or mid-stream) is 503 wit
   identity,
 }) => {
   test.slow();
-  // A staging folder of its own, made immutable (chattr +i: even root may not create or write
-  // there) to stand for a disk that refuses writes.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iris-staging-"));
+  // A staging folder of its own beside the suite's (on the same disk: chattr needs a filesystem
+  // with attributes, which a tmpfs /tmp may not be), made immutable (chattr +i: even root may not
+  // create or write there) to stand for a disk that refuses writes.
+  const dir = fs.mkdtempSync(path.join(path.dirname(stagingDir()), "failing-staging-"));
   const chattr = (flag: "+i" | "-i", file: string) => execFileSync("chattr", [flag, file]);
   const server = await startExtraServer({ IRIS_STAGING_DIR: dir });
   const s = await memberSession(identity, request);
