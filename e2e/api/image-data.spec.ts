@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { expect, issueToken, test } from "../fixtures";
+import { expect, test } from "../fixtures";
 import { IRIS_URL } from "../support/env";
 import { startExtraServer } from "../support/server";
 import { createImage, md5, memberSession, put, rawUpload, sha512, waitForStatus } from "../support/data";
@@ -198,12 +198,8 @@ test.describe("PUT /v2/images/{id}/file", () => {
     const stranger = await memberSession(identity, request);
     const img = await createImage(request, owner.token, { visibility: "private" });
     expect((await put(request, stranger.token, img.id, Buffer.from("x"))).status()).toBe(404);
-    const { user } = await identity.createUser().then(async (u) => {
-      await identity.grant(owner.project.id, u.id, "reader");
-      return { user: u };
-    });
-    const reader = await issueToken(request, user.name, user.password, owner.project.name);
-    const res = await put(request, reader.token, img.id, Buffer.from("x"));
+    const reader = await identity.tokenOn(owner.project, "reader");
+    const res = await put(request, reader, img.id, Buffer.from("x"));
     expect(res.status()).toBe(403);
   });
 

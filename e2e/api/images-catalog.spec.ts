@@ -268,12 +268,7 @@ test("PATCH – disk_format can change only while queued; a reader may not patch
   const res = await owner.api.patch(img.id, [{ op: "replace", path: "/disk_format", value: "qcow2" }]);
   expect(res.status()).toBe(403);
   expect((await res.json()).error.message).toContain("can be only replaced for a queued image");
-  const reader = await identity.createUser();
-  await identity.grant(owner.project.id, reader.id, "reader");
-  const readerApi = new ImageApi(
-    request,
-    (await issueToken(request, reader.name, reader.password, owner.project.name)).token,
-  );
+  const readerApi = new ImageApi(request, await identity.tokenOn(owner.project, "reader"));
   expect((await readerApi.get(img.id)).status()).toBe(200);
   expect((await readerApi.patch(img.id, [{ op: "replace", path: "/name", value: "x" }])).status()).toBe(403);
   expect((await readerApi.delete(img.id)).status()).toBe(403);

@@ -572,7 +572,7 @@ for (const endpoint of ["file", "stage"] as const)
     }
   });
 
-test("a staging area that fails (before the first byte or mid-stream) is 503 without its path, and the image can be staged again", async ({
+test("a staging area that fails (before the first byte or mid-stream) is 503 without its path, fails a web-download's task, and the image can be staged again", async ({
   request,
   identity,
 }) => {
@@ -582,7 +582,12 @@ test("a staging area that fails (before the first byte or mid-stream) is 503 wit
   // create or write there) to stand for a disk that refuses writes.
   const dir = fs.mkdtempSync(path.join(path.dirname(stagingDir()), "failing-staging-"));
   const chattr = (flag: "+i" | "-i", file: string) => execFileSync("chattr", [flag, file]);
-  const server = await startExtraServer({ IRIS_STAGING_DIR: dir });
+  const source = await sourceServer(crypto.randomBytes(MiB));
+  const server = await startExtraServer({
+    IRIS_STAGING_DIR: dir,
+    IRIS_WEB_DOWNLOAD_ALLOW: "127.0.0.1",
+    IRIS_WEB_DOWNLOAD_ALLOWED_PORTS: String(source.port),
+  });
   const s = await memberSession(identity, request);
   const img = await createImage(request, s.token);
   const url = `${server.url}/image/v2/images/${img.id}/stage`;
@@ -593,6 +598,16 @@ test("a staging area that fails (before the first byte or mid-stream) is 503 wit
     // The folder refuses the partial file: nothing is written.
     chattr("+i", dir);
     const refused = await stage(crypto.randomBytes(MiB));
+    // A web-download lands in the staging area too: its task says so, without the folder.
+    const downloaded = await createImage(request, s.token);
+    const r = await importImage(request, server.url, s.token, downloaded.id, {
+      method: { name: "web-download", uri: `${source.url}/image` },
+    });
+    expect(r.status(), await r.text()).toBe(202);
+    expect((await lastTask(request, s.token, downloaded.id, "failure")).message).toBe(
+      "The staging area could not save the data.",
+    );
+    expect((await imageOf(request, s.token, downloaded.id)).status).toBe("queued");
     chattr("-i", dir);
     expect(refused.status).toBe(503);
     const message = (await refused.json()).error.message as string;
@@ -625,6 +640,7 @@ test("a staging area that fails (before the first byte or mid-stream) is 503 wit
     expect((await imageOf(request, s.token, img.id)).os_hash_value).toBe(sha512(data));
   } finally {
     await server.stop();
+    await source.close();
     execFileSync("chattr", ["-R", "-i", dir]);
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -256,9 +256,7 @@ test("member operations by an unrelated project are 404", async ({ request, iden
 test("a reader of the member project may not decide; a member may", async ({ request, identity }) => {
   const owner = await session(identity, request);
   const consumer = await session(identity, request);
-  const reader = await identity.createUser();
-  await identity.grant(consumer.project.id, reader.id, "reader");
-  const readerToken = (await issueToken(request, reader.name, reader.password, consumer.project.name)).token;
+  const readerToken = await identity.tokenOn(consumer.project, "reader");
   const img = await sharedImage(request, owner.h);
   await request.post(`/image/v2/images/${img.id}/members`, {
     headers: owner.h,

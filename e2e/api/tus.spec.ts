@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import nodePath from "node:path";
 import * as tus from "tus-js-client";
-import { expect, issueToken, test } from "../fixtures";
+import { expect, test } from "../fixtures";
 import {
   createImage,
   expectStoredIntact,
@@ -232,11 +232,7 @@ test("HEAD, PATCH and DELETE of an upload are authorized like its creation, and 
   await shareAccepted(request, owner, consumer, img.id);
   const stranger = await memberSession(identity, request);
   const reader = await memberSession(identity, request, "reader");
-  const ownerReader = await (async () => {
-    const u = await identity.createUser();
-    await identity.grant(owner.project.id, u.id, "reader");
-    return (await issueToken(request, u.name, u.password, owner.project.name)).token;
-  })();
+  const ownerReader = await identity.tokenOn(owner.project, "reader");
   const head = (token: string, at = url) =>
     fetch(at, { method: "HEAD", headers: { ...TUS, "x-auth-token": token } }).then((r) => r.status);
   const del = (token: string) =>

@@ -97,6 +97,13 @@ export class IdentityAdmin {
     expect(res.status(), await res.text()).toBe(204);
   }
 
+  /** A token of a new user holding `role` on the existing `project`. */
+  async tokenOn(project: { id: string; name: string }, role: string): Promise<string> {
+    const user = await this.createUser();
+    await this.grant(project.id, user.id, role);
+    return (await issueToken(this.request, user.name, user.password, project.name)).token;
+  }
+
   /** A new project with a new user holding `role` on it. */
   async projectWithUser(role = "member") {
     const project = await this.createProject();

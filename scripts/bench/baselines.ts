@@ -9,58 +9,111 @@ import http from "node:http";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 
+// One hash per worker thread; the shared slots go to the workers once, and each chunk arrives as
+// a slot number and a length, as Iris's ParallelHasher does it (lib/server/stores/hasher.ts,
+// which the benchmarks cannot import: it is server-only).
 const HASH_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
-const h = require("node:crypto").createHash(workerData);
+const hash = require("node:crypto").createHash(workerData.algo);
+const slots = workerData.slots.map((s) => new Uint8Array(s));
 parentPort.on("message", (m) => {
-  if (m === "end") parentPort.postMessage(h.digest("hex"));
-  else { h.update(new Uint8Array(m.buf, 0, m.len)); parentPort.postMessage("ack"); }
+  if (m.slot === undefined) return parentPort.postMessage({ digest: hash.digest("hex") });
+  hash.update(slots[m.slot].subarray(0, m.length));
+  parentPort.postMessage({ slot: m.slot });
 });`;
+
+/**
+ * MD5 and SHA-512 on two worker threads, in bare Node: the work Glance's API asks of Iris on every
+ * upload (checksum, os_hash_value), for the limits the benchmarks compare Iris with.
+ */
+export class BareHasher {
+  private readonly slots: SharedArrayBuffer[];
+  private readonly free: number[];
+  /** Hash workers still reading each slot. */
+  private readonly readers: number[];
+  private waiters: (() => void)[] = [];
+  private readonly workers: Worker[];
+  private readonly digestWaiters: ((d: string) => void)[][];
+
+  constructor(slotBytes: number, slotCount = 8) {
+    this.slots = Array.from({ length: slotCount }, () => new SharedArrayBuffer(slotBytes));
+    this.free = this.slots.map((_, i) => i);
+    this.readers = this.slots.map(() => 0);
+    this.workers = ["md5", "sha512"].map(
+      (algo) => new Worker(HASH_WORKER, { eval: true, workerData: { algo, slots: this.slots } }),
+    );
+    this.digestWaiters = this.workers.map(() => []);
+    this.workers.forEach((w, i) =>
+      w.on("message", (m: { slot?: number; digest?: string }) => {
+        if (m.digest !== undefined) return this.digestWaiters[i]!.shift()?.(m.digest);
+        if (--this.readers[m.slot!]! === 0) {
+          this.free.push(m.slot!);
+          this.waiters.shift()?.();
+        }
+      }),
+    );
+  }
+
+  /** A free slot to fill (waits while both workers still read every slot). */
+  async slot(): Promise<{ index: number; view: Uint8Array }> {
+    while (this.free.length === 0) await new Promise<void>((r) => this.waiters.push(r));
+    const index = this.free.pop()!;
+    return { index, view: new Uint8Array(this.slots[index]!) };
+  }
+
+  /** Hands the first `length` bytes of slot `index` to both workers. */
+  submit(index: number, length: number): void {
+    this.readers[index] = this.workers.length;
+    for (const w of this.workers) w.postMessage({ slot: index, length });
+  }
+
+  /** Copies `chunk` into a slot and hands it on (waits for a slot, not for the hashing). */
+  async update(chunk: Uint8Array): Promise<void> {
+    const { index, view } = await this.slot();
+    view.set(chunk);
+    this.submit(index, chunk.byteLength);
+  }
+
+  /** Both hex digests (MD5, SHA-512) once every chunk so far is hashed; then the workers stop. */
+  async digests(): Promise<string[]> {
+    const out = await Promise.all(
+      this.workers.map((w, i) => {
+        const p = new Promise<string>((r) => this.digestWaiters[i]!.push(r));
+        w.postMessage({});
+        return p;
+      }),
+    );
+    await this.close();
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
 
 /** Bytes per second of "write the file to disk while hashing it twice in parallel". */
 export async function uploadLimit(source: string, targetDir: string): Promise<number> {
-  const workers = ["md5", "sha512"].map((a) => new Worker(HASH_WORKER, { eval: true, workerData: a }));
-  const slots = Array.from({ length: 8 }, () => new SharedArrayBuffer(1 << 20));
-  const pending = new Map<number, number>();
-  const free = slots.map((_, i) => i);
-  let wake: (() => void) | null = null;
-  for (const w of workers)
-    w.on("message", (m) => {
-      if (m !== "ack") return;
-      const slot = [...pending.keys()][0]!;
-      const n = pending.get(slot)! - 1;
-      if (n === 0) {
-        pending.delete(slot);
-        free.push(slot);
-        wake?.();
-      } else pending.set(slot, n);
-    });
+  const hasher = new BareHasher(1 << 20);
   const target = path.join(targetDir, `baseline-${crypto.randomBytes(4).toString("hex")}`);
   const out = await fsp.open(target, "w");
   const input = await fsp.open(source, "r");
   const t0 = performance.now();
   let total = 0;
   for (;;) {
-    while (free.length === 0) await new Promise<void>((r) => (wake = r));
-    const slot = free.shift()!;
-    const view = new Uint8Array(slots[slot]!);
+    const { index, view } = await hasher.slot();
     const { bytesRead } = await input.read(view, 0, view.byteLength, null);
-    if (bytesRead === 0) {
-      free.push(slot);
-      break;
-    }
+    if (bytesRead === 0) break;
     total += bytesRead;
-    pending.set(slot, workers.length);
-    for (const w of workers) w.postMessage({ buf: slots[slot], len: bytesRead });
+    hasher.submit(index, bytesRead);
     await out.write(view, 0, bytesRead);
   }
-  await Promise.all(workers.map((w) => new Promise((r) => (w.once("message", r), w.postMessage("end")))));
+  await hasher.digests();
   await out.sync();
   const seconds = (performance.now() - t0) / 1000;
   await out.close();
   await input.close();
   await fsp.rm(target, { force: true });
-  await Promise.all(workers.map((w) => w.terminate()));
   return total / seconds;
 }
 

@@ -6,7 +6,6 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { Worker } from "node:worker_threads";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -37,6 +36,7 @@ import {
   timedCpu,
   type CpuTimed,
 } from "./client";
+import { BareHasher } from "./baselines";
 import type { BenchRgw } from "./rgw";
 
 /** IRIS_STORE_CEPH_PART_SIZE as storesEnv sets it (8 MiB). */
@@ -80,78 +80,6 @@ export async function removeAll(client: S3Client, bucket: string, prefix: string
   return n;
 }
 
-// One hash per worker thread; each chunk arrives as a slot number and a length in buffers shared
-// once at start, as Iris's ParallelHasher does it (lib/server/stores/hasher.ts).
-const HASH_WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const hash = require("node:crypto").createHash(workerData.algo);
-const slots = workerData.slots.map((s) => new Uint8Array(s));
-parentPort.on("message", (m) => {
-  if (m.slot === undefined) return parentPort.postMessage({ digest: hash.digest("hex") });
-  hash.update(slots[m.slot].subarray(0, m.length));
-  parentPort.postMessage({ slot: m.slot });
-});`;
-
-/**
- * MD5 and SHA-512 of the bytes the bare client sends, on two worker threads: the work Glance's API
- * asks of Iris on every upload (checksum, os_hash_value), so that the bench can tell what Iris
- * costs beyond it. Each chunk is copied once into a shared slot, as in Iris.
- */
-export class BenchHasher {
-  private readonly slots: SharedArrayBuffer[];
-  private readonly free: number[];
-  /** Hash workers still reading each slot. */
-  private readonly readers: number[];
-  private waiters: (() => void)[] = [];
-  private readonly workers: Worker[];
-  private digestWaiters: ((d: string) => void)[][];
-
-  constructor(slotBytes = PART_BYTES, slotCount = 8) {
-    this.slots = Array.from({ length: slotCount }, () => new SharedArrayBuffer(slotBytes));
-    this.free = this.slots.map((_, i) => i);
-    this.readers = this.slots.map(() => 0);
-    this.workers = ["md5", "sha512"].map(
-      (algo) => new Worker(HASH_WORKER, { eval: true, workerData: { algo, slots: this.slots } }),
-    );
-    this.digestWaiters = this.workers.map(() => []);
-    this.workers.forEach((w, i) =>
-      w.on("message", (m: { slot?: number; digest?: string }) => {
-        if (m.digest !== undefined) return this.digestWaiters[i]!.shift()?.(m.digest);
-        if (--this.readers[m.slot!]! === 0) {
-          this.free.push(m.slot!);
-          this.waiters.shift()?.();
-        }
-      }),
-    );
-  }
-
-  /** Hands `chunk` to both workers (waits for a free slot, not for the hashing). */
-  async update(chunk: Uint8Array): Promise<void> {
-    while (this.free.length === 0) await new Promise<void>((r) => this.waiters.push(r));
-    const slot = this.free.pop()!;
-    new Uint8Array(this.slots[slot]!).set(chunk);
-    this.readers[slot] = this.workers.length;
-    for (const w of this.workers) w.postMessage({ slot, length: chunk.byteLength });
-  }
-
-  /** Both hex digests, once every chunk so far is hashed; then the workers stop. */
-  async digests(): Promise<string[]> {
-    const out = await Promise.all(
-      this.workers.map((w, i) => {
-        const p = new Promise<string>((r) => this.digestWaiters[i]!.push(r));
-        w.postMessage({});
-        return p;
-      }),
-    );
-    await this.close();
-    return out;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
-
 /**
  * Multipart upload of `file` to `key`: parts of PART_BYTES read into fresh Buffers, at most
  * PARTS_IN_FLIGHT UploadPart requests at a time (as Iris's S3 writer sends them). Hashes only
@@ -162,7 +90,7 @@ export async function bareUpload(
   bucket: string,
   key: string,
   file: string,
-  hasher?: BenchHasher,
+  hasher?: BareHasher,
 ): Promise<void> {
   const { UploadId } = await client.send(
     new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: "application/octet-stream" }),
@@ -302,7 +230,7 @@ export async function s3Benchmark(workDir: string, rgw: BenchRgw | null): Promis
       await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }));
       // The bare client again, now also computing the two digests Iris must compute.
       runs.bareHashedUp.push(
-        await timedCpu(() => bareUpload(client, s3.bucket, key, file, new BenchHasher())),
+        await timedCpu(() => bareUpload(client, s3.bucket, key, file, new BareHasher(PART_BYTES))),
       );
       await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }));
     }

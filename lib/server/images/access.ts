@@ -2,7 +2,7 @@ import "server-only";
 import type { Caller, RequestContext } from "../context";
 import { db } from "../db";
 import { notFound } from "../errors";
-import { can, imageTarget } from "../policy";
+import { can, imageTarget, type PolicyTarget } from "../policy";
 import { imageInclude, type ImageRecord } from "./types";
 
 // Who may see an image. An image the caller may not see is 404 everywhere, never 403.
@@ -44,7 +44,7 @@ export const imageNotFound = (id: string) => notFound(`No image found with ID ${
 export interface VisibleImage {
   image: ImageRecord;
   member: { status: string } | null;
-  target: ReturnType<typeof imageTarget>;
+  target: PolicyTarget;
 }
 
 /** The image if the caller may see it (and the get_image policy allows), else 404. */
@@ -57,30 +57,25 @@ export async function getVisibleImage(
   const image = await loadImage(id);
   const member = image?.visibility === "shared" ? await membershipOf(image.id, caller.projectId) : null;
   const seen = seeOrNotFound(caller, id, image, member);
-  return { image: seen, member, target: visibleTarget(caller, seen, member) };
+  return { image: seen.image, member, target: seen.target };
 }
 
 /** The fields of an image that decide who sees it. */
 export type ImageVisibility = Pick<ImageRecord, "owner" | "visibility" | "status" | "deleted">;
 
-/** `image` if the caller may see it, else 404 (a missing, deleted or invisible image alike). */
+/**
+ * `image` and its policy target if the caller may see it, else 404 (a missing, deleted or
+ * invisible image alike). `member`: the caller's membership, for a shared image.
+ */
 export function seeOrNotFound<T extends ImageVisibility>(
   caller: ImageCaller,
   id: string,
   image: T | null,
   member: { status: string } | null,
-): T {
+): { image: T; target: PolicyTarget } {
   if (!image || image.deleted || image.status === "deleted") throw imageNotFound(id);
   if (!canSee(caller, image, member)) throw imageNotFound(id);
-  if (!can("get_image", policyCaller(caller), visibleTarget(caller, image, member))) throw imageNotFound(id);
-  return image;
-}
-
-/** The policy target of an image the caller sees (member: the caller's membership, if shared). */
-export function visibleTarget(
-  caller: ImageCaller,
-  image: Pick<ImageRecord, "owner" | "visibility">,
-  member: { status: string } | null,
-): ReturnType<typeof imageTarget> {
-  return imageTarget(image, member?.status ?? null, member ? caller.projectId : null);
+  const target = imageTarget(image, member?.status ?? null, member ? caller.projectId : null);
+  if (!can("get_image", policyCaller(caller), target)) throw imageNotFound(id);
+  return { image, target };
 }

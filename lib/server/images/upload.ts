@@ -5,7 +5,7 @@ import { db } from "../db";
 import { AppError, badRequest, conflict } from "../errors";
 import { pump } from "../stores/pump";
 import { defaultStore, getStore } from "../stores";
-import { storeCall, type StoreWriter } from "../stores/types";
+import { beginWrite, type StoreWriter } from "../stores/types";
 import { log } from "../log";
 import type { ImageCaller } from "./access";
 import { assertHashes, checkInspection, newInspector, type ExpectedHashes } from "./data-checks";
@@ -78,7 +78,7 @@ export async function uploadImageData(
     db.image.updateMany({ where: { id: image.id, status: "saving" }, data: { updatedAt: new Date() } }),
   );
   try {
-    writer = await storeCall(() => store.begin(key));
+    writer = await beginWrite(store, key);
     const result = await pump(input.body, writer, {
       inspector: newInspector(),
       onProgress: (n) => {
@@ -96,7 +96,7 @@ export async function uploadImageData(
     // Before the data counts: is it what disk_format says, safe, and what the client expected?
     const inspected = checkInspection(result.inspection, image);
     assertHashes(input.expected, result);
-    await storeCall(() => writer!.commit());
+    await writer.commit();
     writer = null;
     const done = await recordImageData(
       image.id,

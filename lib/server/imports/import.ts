@@ -10,7 +10,7 @@ import { can } from "../policy";
 import { quotaLimit, usage } from "../quotas";
 import { defaultStoreName, findStore, listStores } from "../stores";
 import { pump } from "../stores/pump";
-import { storeCall, StoreWriteError, type ImageStore, type StoreWriter } from "../stores/types";
+import { beginWrite, StoreWriteError, type ImageStore, type StoreWriter } from "../stores/types";
 import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
 import {
   assertHashes,
@@ -304,7 +304,7 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
       const store = findStore(name)!;
       let writer: StoreWriter | null = null;
       try {
-        writer = await storeCall(() => store.begin(imageId));
+        writer = await beginWrite(store, imageId);
         const room = req.method === "copy-image" ? null : await storageRoom(owner);
         const result = await pump(await source.store.read(source.key), writer, {
           onProgress: (n) => room?.check(n, false),
@@ -313,7 +313,7 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
           throw new ImportFailure(
             `The copy read from ${source.store.name} does not match the image's checksum.`,
           );
-        await storeCall(() => writer!.commit());
+        await writer.commit();
         writer = null;
         written.push({ store, key: imageId });
         await recordLocation(db, imageId, name, imageId, result.size);
@@ -394,9 +394,7 @@ async function runImport(taskId: string, imageId: string, owner: string, req: Im
       e instanceof AppError ||
       e instanceof ConversionRefused
         ? e.message
-        : e instanceof StoreWriteError
-          ? "The staging area could not save the data."
-          : `Import failed: ${e instanceof Error ? e.message : String(e)}`;
+        : `Import failed: ${e instanceof Error ? e.message : String(e)}`;
     await updateTask(taskId, { status: "failure", message });
   } finally {
     stopHeartbeat();
@@ -465,7 +463,7 @@ async function downloadToStaging(
   try {
     const fetched = await safeFetch(uri, policy, ctrl.signal);
     if (fetched.length !== null) room.check(BigInt(fetched.length));
-    writer = await storeCall(() => stagingStore().begin(imageId));
+    writer = await beginWrite(stagingStore(), imageId);
     let lastReport = 0;
     const result = await pump(fetched.body, writer, {
       inspector: newInspector(),
@@ -483,7 +481,7 @@ async function downloadToStaging(
       diskFormat: req.diskFormat,
       containerFormat: req.containerFormat,
     });
-    await storeCall(() => writer!.commit());
+    await writer.commit();
     writer = null;
     const metadata = JSON.stringify({
       md5: result.md5,
@@ -510,6 +508,11 @@ async function downloadToStaging(
     if (writer) await writer.abort();
     if (ctrl.signal.aborted)
       throw new ImportFailure(String((ctrl.signal.reason as Error)?.message ?? "The download timed out."));
+    if (e instanceof StoreWriteError) {
+      // The task is read by the image's owner: the folder and the disk's error stay in the log.
+      log.warn("web-download: the staging area failed", { taskId, imageId, error: String(e) });
+      throw new ImportFailure("The staging area could not save the data.");
+    }
     throw e;
   } finally {
     clearTimeout(timer);

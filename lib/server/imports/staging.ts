@@ -9,7 +9,7 @@ import { assertAllowed } from "../policy";
 import { quotaLimit, usage } from "../quotas";
 import { FilesystemStore } from "../stores/filesystem";
 import { pump } from "../stores/pump";
-import { storeCall, type StoreWriter } from "../stores/types";
+import { beginWrite, type StoreWriter } from "../stores/types";
 import { getVisibleImage, policyCaller, type ImageCaller } from "../images/access";
 import {
   assertHashes,
@@ -104,7 +104,7 @@ export async function stageImageData(
     db.image.updateMany({ where: { id: image.id, status: "uploading" }, data: { updatedAt: new Date() } }),
   );
   try {
-    writer = await storeCall(() => store.begin(image.id));
+    writer = await beginWrite(store, image.id);
     const result = await pump(input.body, writer, {
       inspector: newInspector(),
       onProgress: (n) => {
@@ -119,7 +119,7 @@ export async function stageImageData(
     // client learns at once (and the import would refuse it anyway).
     const inspected = checkInspection(result.inspection, image);
     assertHashes(input.expected, result);
-    await storeCall(() => writer!.commit());
+    await writer.commit();
     writer = null;
     await db.$transaction(async (tx) => {
       const r = await tx.image.updateMany({

@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "../env";
 import type { InspectionReport, StreamInspector } from "../inspect/inspector";
 import { ParallelHasher } from "./hasher";
-import { StoreWriteError, type StoreWriter } from "./types";
+import type { StoreWriter } from "./types";
 
 // Streams bytes into a store writer while hashing them (MD5 and os_hash_algo on worker threads)
 // and, when given an inspector, inspecting their format.
@@ -48,7 +48,7 @@ export async function pump(
         hasher.submit(s, fill, 1);
         const p: Promise<void> = writer
           .write(slot.view.subarray(0, fill))
-          .catch((e) => void (writeError ??= new StoreWriteError(e)))
+          .catch((e) => void (writeError ??= e))
           .finally(() => {
             hasher.done(s);
             writes.delete(p);

@@ -42,10 +42,24 @@ export class StoreWriteError extends Error {
 }
 
 /** Runs a store call, turning its failure into a StoreWriteError. */
-export async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
+async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     throw e instanceof StoreWriteError ? e : new StoreWriteError(e);
   }
+}
+
+/**
+ * store.begin(key) for every caller that writes image data: each failure of the write (begin,
+ * write, commit) comes out as a StoreWriteError, so that no caller mistakes the store's fault for
+ * the client's.
+ */
+export async function beginWrite(store: ImageStore, key: string): Promise<StoreWriter> {
+  const writer = await storeCall(() => store.begin(key));
+  return {
+    write: (chunk) => storeCall(() => writer.write(chunk)),
+    commit: () => storeCall(() => writer.commit()),
+    abort: () => writer.abort(),
+  };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { notFound } from "../errors";
-import { seeOrNotFound, visibleTarget, type ImageCaller } from "../images/access";
+import { seeOrNotFound, type ImageCaller } from "../images/access";
 import { assertMayUpload } from "../images/data-rules";
 import { boolLiteral, sql, toBigOrNull, toBool, toStrOrNull } from "../sql";
 import { TUS_ID } from "./tus-stores";
@@ -32,18 +32,15 @@ export async function findTusUpload(
 ): Promise<TusUploadRow> {
   const db = sql();
   const no = boolLiteral(db.dialect, false);
-  const [row] =
-    imageId.length > 64
-      ? []
-      : await db.all(
-          `SELECT i.owner, i.visibility, i.status, i.deleted, m.status AS member_status,
+  const [row] = await db.all(
+    `SELECT i.owner, i.visibility, i.status, i.deleted, m.status AS member_status,
                   u.id AS upload_id, u.store, u.key, u.size
            FROM images i
            LEFT JOIN image_members m ON m.image_id = i.id AND m.member_id = ? AND m.deleted = ${no}
            LEFT JOIN uploads u ON u.image_id = i.id AND u.id = ? AND u.kind = 'tus'
            WHERE i.id = ?`,
-          [caller.projectId, TUS_ID.test(uploadId) ? uploadId : "", imageId],
-        );
+    [caller.projectId, TUS_ID.test(uploadId) ? uploadId : "", imageId],
+  );
   const image = row
     ? {
         owner: toStrOrNull(row.owner),
@@ -55,11 +52,7 @@ export async function findTusUpload(
   // As getVisibleImage: a membership counts only for a shared image.
   const member =
     image?.visibility === "shared" && row?.member_status ? { status: String(row.member_status) } : null;
-  assertMayUpload(
-    caller,
-    visibleTarget(caller, seeOrNotFound(caller, imageId, image, member), member),
-    imageId,
-  );
+  assertMayUpload(caller, seeOrNotFound(caller, imageId, image, member).target, imageId);
   if (!row?.upload_id)
     throw notFound(
       `No upload ${uploadId} for image ${imageId}; it may have finished, expired or been cancelled.`,
