@@ -132,10 +132,11 @@ async function compare(
 }
 
 /**
- * A third filesystem store, "memory", in /dev/shm (a tmpfs): the same comparison without this
- * machine's disk, whose page cache takes new pages at a rate that varies with what ran before and
- * that tus, which drains its writes at the end of every PATCH, feels more than PUT. It says what
- * the code itself costs. Null where /dev/shm is not a tmpfs.
+ * A third filesystem store, "memory", in /dev/shm (a tmpfs): the same comparison without the
+ * disk's page cache, which on our sandbox VMs takes new pages up to ten times slower when the
+ * memory has been free for a second or more (see the README), and which tus, draining its writes
+ * at the end of every PATCH, feels more than PUT. It says what the code itself costs. Null where
+ * /dev/shm is not a tmpfs.
  */
 function memoryStore(): { env: Record<string, string>; dir: string } | null {
   const dir = "/dev/shm/iris-bench-tus";
