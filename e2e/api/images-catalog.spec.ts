@@ -116,6 +116,9 @@ test("POST /v2/images – bad input", async ({ request, identity }) => {
     [{ visibility: "everyone" }, 400, "visibility"],
     [{ min_ram: "big" }, 400, "min_ram"],
     [{ min_ram: -1 }, 400, "Cannot be a negative value"],
+    // The columns are 4-byte integers, as in Glance, which refuses larger values with this message.
+    [{ min_ram: 2 ** 31 }, 400, "'min_ram' value out of range, must not exceed 2147483647."],
+    [{ min_disk: 1e30 }, 400, "'min_disk' value out of range, must not exceed 2147483647."],
     [{ name: "n".repeat(256) }, 400, "name"],
     [{ id: "not-a-uuid" }, 400, "id"],
     [{ custom: 5 }, 400, "custom"],
@@ -133,6 +136,68 @@ test("POST /v2/images – bad input", async ({ request, identity }) => {
   expect(notJson.status()).toBe(400);
   const array = await api.post([1, 2]);
   expect(array.status()).toBe(400);
+  // JSON.parse takes any depth, the code walking the value would not: a clear 400, not a 500.
+  const deep = await api.request.post("/image/v2/images", {
+    headers: { ...api.h, "content-type": "application/json" },
+    data: Buffer.from(`{"name":"deep","x":${"[".repeat(5000)}${"]".repeat(5000)}}`),
+  });
+  expect(deep.status()).toBe(400);
+  expect((await deep.json()).error.message).toBe(
+    "Malformed JSON in request body: nested more than 32 levels deep.",
+  );
+  // The largest values the columns hold are taken and read back as sent.
+  const largest = await api.post({ name: "largest", min_ram: 2 ** 31 - 1, min_disk: 2 ** 31 - 1 });
+  expect(largest.status()).toBe(201);
+  expect(await largest.json()).toMatchObject({ min_ram: 2 ** 31 - 1, min_disk: 2 ** 31 - 1 });
+});
+
+test("NUL characters in a URL or a JSON body are 400 on every route family, never a database error", async ({
+  request,
+  identity,
+  adminToken,
+}) => {
+  // PostgreSQL's text and jsonb cannot hold U+0000: without this check these were 500s there.
+  const { api } = await as(identity, request);
+  const img = await (await api.post({ name: "nul" })).json();
+  const admin = { "x-auth-token": adminToken };
+  for (const url of [
+    "/image/v2/images/%00",
+    `/image/v2/images/${img.id}/members/%00`,
+    "/image/v2/images?owner=%00",
+    "/image/v2/images?tag=a%00b",
+    "/image/v2/tasks/%00",
+    "/identity/v3/users/%00",
+  ]) {
+    const res = await request.get(url, { headers: admin });
+    expect(res.status(), url).toBe(400);
+    expect((await res.json()).error.message, url).toBe("The URL may not contain NUL (%00) characters.");
+  }
+  const put = await request.put(`/image/v2/images/${img.id}/tags/%00`, { headers: api.h });
+  expect(put.status()).toBe(400);
+  const bodies: [string, string, Record<string, unknown> | unknown[]][] = [
+    ["POST", "/image/v2/images", { name: "a\u0000b" }],
+    ["POST", "/image/v2/images", { ["k\u0000"]: "v" }],
+    ["PATCH", `/image/v2/images/${img.id}`, [{ op: "add", path: "/os_distro", value: "\u0000" }]],
+  ];
+  for (const [method, url, body] of bodies) {
+    const res = await request.fetch(url, {
+      method,
+      headers: {
+        ...api.h,
+        "content-type":
+          method === "PATCH" ? "application/openstack-images-v2.1-json-patch" : "application/json",
+      },
+      data: Buffer.from(JSON.stringify(body)),
+    });
+    expect(res.status(), `${method} ${url}`).toBe(400);
+    expect((await res.json()).error.message).toBe(
+      "Malformed JSON in request body: strings may not contain NUL (\\u0000) characters.",
+    );
+  }
+  // Nothing was written: the image is as it was.
+  const after = await (await api.get(img.id)).json();
+  expect(after.tags).toEqual([]);
+  expect(after).not.toHaveProperty("os_distro");
 });
 
 test("POST /v2/images – who may create what", async ({ request, identity, adminToken }) => {
@@ -227,6 +292,7 @@ test("PATCH /v2/images/{id} – both media types and Glance's rules", async ({ r
     [[{ op: "replace", path: "/missing_prop", value: "x" }], 409, "does not exist"],
     [[{ op: "remove", path: "/missing_prop" }], 409, "does not exist"],
     [[{ op: "replace", path: "/min_ram", value: -5 }], 400, "negative"],
+    [[{ op: "replace", path: "/min_disk", value: 1e40 }], 400, "'min_disk' value out of range"],
     [[{ op: "replace", path: "/visibility", value: "nope" }], 400, "visibility"],
     [[{ op: "move", path: "/name" }], 400, "Invalid operation"],
     [[{ op: "replace", path: "name", value: "x" }], 400, "does not start with"],

@@ -209,6 +209,9 @@ const FILTERS: [string, (i: Img) => boolean][] = [
     (i) => i.size !== null && (i.size as number) >= 120 && (i.size as number) <= 200,
   ],
   ["min_ram=512", (i) => i.min_ram === 512],
+  // Bounds beyond a BIGINT select as the BIGINT's limits would.
+  ["size_min=-99999999999999999999", (i) => i.size !== null],
+  ["size_max=99999999999999999999", (i) => i.size !== null],
 ];
 
 for (const [query, keep] of FILTERS) {
@@ -264,6 +267,23 @@ test("GET /v2/images – created_at and updated_at with every operator", async (
   const future = new Date(Date.now() + 3_600_000).toISOString();
   expect(await api.walk(`run_id=${run}&updated_at=gt:${future}`)).toEqual([]);
   expect((await api.walk(`run_id=${run}&limit=1000&updated_at=lt:${future}`)).length).toBe(visible().length);
+});
+
+test("GET /v2/images – numbers no column can hold and an empty in: list match no image, and are no error", async () => {
+  for (const q of [
+    "size_min=99999999999999999999",
+    "size_max=-99999999999999999999",
+    "min_ram=99999999999999999999",
+    "min_disk=2147483648",
+    "min_ram=-1",
+    "virtual_size=99999999999999999999",
+    // An empty in: list, as in Glance (PostgreSQL refuses `IN ()`).
+    "disk_format=in:",
+  ]) {
+    const res = await api.list(`run_id=${run}&${q}`);
+    expect(res.status(), q).toBe(200);
+    expect((await res.json()).images, q).toEqual([]);
+  }
 });
 
 test("GET /v2/images – bad values are 400", async ({ request, identity }) => {

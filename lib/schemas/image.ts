@@ -27,6 +27,9 @@ export const IMAGE_STATUSES = [
   "pending_delete",
   "deactivated",
 ] as const;
+/** The largest min_ram and min_disk: 4-byte integer columns, as in Glance's database. */
+export const MAX_DB_INT = 2 ** 31 - 1;
+
 export const VISIBILITIES = ["community", "public", "private", "shared"] as const;
 export const MEMBER_STATUSES = ["pending", "accepted", "rejected"] as const;
 

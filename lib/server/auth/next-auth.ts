@@ -5,7 +5,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { audit } from "../audit";
 import { db } from "../db";
 import { authSecret, configureNextAuthEnv, env } from "../env";
-import { isAppError } from "../errors";
+import { isAppError, unauthorized } from "../errors";
 import { addressFromForwardedFor } from "../http/address";
 import { effectiveRoles } from "../identity/roles";
 import { checkPassword } from "../identity/tokens";
@@ -52,12 +52,14 @@ export const authOptions: NextAuthOptions = {
           caller: null,
         };
         if (!login || !password) return null;
-        // Sign in by user name (domain Default) or by email.
-        const byEmail = login.includes("@")
-          ? await db.user.findUnique({ where: { email: login.toLowerCase() }, select: { id: true } })
-          : null;
-        const ref = byEmail ? { id: byEmail.id } : { name: login, domain: { id: "default" } };
         try {
+          // No name or email holds NUL (PostgreSQL's text cannot): a failed sign-in, not a query.
+          if (login.includes("\u0000")) throw unauthorized("The user name or password is wrong.");
+          // Sign in by user name (domain Default) or by email.
+          const byEmail = login.includes("@")
+            ? await db.user.findUnique({ where: { email: login.toLowerCase() }, select: { id: true } })
+            : null;
+          const ref = byEmail ? { id: byEmail.id } : { name: login, domain: { id: "default" } };
           const user = await checkPassword(ref, password, address);
           await audit(
             {

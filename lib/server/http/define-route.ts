@@ -9,6 +9,7 @@ import {
   type RequestContext,
 } from "../context";
 import { toErrorResponse, type ApiFamily } from "./errors";
+import { containsNul, MAX_JSON_DEPTH, nestsDeeperThan } from "./json-input";
 
 type RouteArgs = { params: Promise<Record<string, string | string[] | undefined>> };
 
@@ -57,6 +58,8 @@ export function defineRoute<
       if (opts.auth === "caller") requireCaller(ctx);
       if (opts.auth === "project") requireProjectCaller(ctx);
       assertSameOrigin(req, ctx);
+      // PostgreSQL's text cannot hold NUL: refused here for every path segment and query value.
+      if (req.url.includes("%00")) throw badRequest("The URL may not contain NUL (%00) characters.");
       const rawParams = (await route?.params) ?? {};
       const params = opts.params ? opts.params.parse(rawParams) : rawParams;
       const url = new URL(req.url);
@@ -70,17 +73,25 @@ export function defineRoute<
   };
 }
 
-/** Parses a JSON body against a schema; malformed JSON is a 400 that says so. */
+/**
+ * Parses a JSON body against a schema; malformed JSON is a 400 that says so. So is a body nested
+ * deeper than MAX_JSON_DEPTH: JSON.parse takes any depth, but code that walks the value
+ * recursively (validation, its error messages, logging) would run out of stack.
+ */
 export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
   let data: unknown;
   try {
     const text = await req.text();
     if (!text.trim()) throw badRequest("The request body is empty; a JSON document was expected.");
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+      throw badRequest(`Malformed JSON in request body: nested more than ${MAX_JSON_DEPTH} levels deep.`);
     data = JSON.parse(text);
   } catch (e) {
     if (e instanceof SyntaxError) throw badRequest(`Malformed JSON in request body: ${e.message}`);
     throw e;
   }
+  if (containsNul(data))
+    throw badRequest("Malformed JSON in request body: strings may not contain NUL (\\u0000) characters.");
   return schema.parse(data);
 }
 

@@ -11,7 +11,7 @@ import { validateObject } from "@/lib/schemas/json-schema";
 import { isAdmin, policyCaller, type ImageCaller } from "./access";
 import {
   assertCustomKey,
-  assertNonNegative,
+  assertMinRequirement,
   assertPropertyQuota,
   assertTagQuota,
   isCore,
@@ -82,8 +82,8 @@ export async function createImage(
 
   const minRam = (input.min_ram as number | undefined) ?? 0;
   const minDisk = (input.min_disk as number | undefined) ?? 0;
-  assertNonNegative("min_ram", minRam);
-  assertNonNegative("min_disk", minDisk);
+  assertMinRequirement("min_ram", minRam);
+  assertMinRequirement("min_disk", minDisk);
 
   if (owner) await enforceImageCount(owner);
   const id = (input.id as string | undefined)?.toLowerCase() ?? newUuid();

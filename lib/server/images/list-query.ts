@@ -1,5 +1,9 @@
 import { badRequest } from "../errors";
-import { SORT_KEYS, type SortKey } from "@/lib/schemas/image";
+import { MAX_DB_INT, SORT_KEYS, type SortKey } from "@/lib/schemas/image";
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const clamp = (n: bigint, lo: bigint, hi: bigint) => (n < lo ? lo : n > hi ? hi : n);
 
 // Parsing of GET /v2/images query parameters with Glance's rules and messages (pure).
 // glance/api/v2/images.py RequestDeserializer.index and ImagesController.index,
@@ -192,8 +196,11 @@ export function parseListQuery(params: URLSearchParams, limits: { default: numbe
       case "size_max": {
         if (!/^[+-]?\d+$/.test(value.trim()))
           throw badRequest("Unable to filter on a range with a non-numeric value.");
-        if (key === "size_min") q.sizeMin = BigInt(value.trim());
-        else q.sizeMax = BigInt(value.trim());
+        // Sizes lie within a BIGINT: a bound beyond one selects as the BIGINT's limit would
+        // (Glance's databases compare such a number and answer; ours would refuse the parameter).
+        const bound = clamp(BigInt(value.trim()), INT64_MIN, INT64_MAX);
+        if (key === "size_min") q.sizeMin = bound;
+        else q.sizeMax = bound;
         break;
       }
       case "owner":
@@ -210,7 +217,13 @@ export function parseListQuery(params: URLSearchParams, limits: { default: numbe
       case "virtual_size":
         if (!/^[+-]?\d+$/.test(value.trim()))
           throw badRequest(`Invalid value '${value}' for '${key}' filter: an integer is expected.`);
-        q.ints[key] = Number(value);
+        {
+          // A value the column cannot hold (or a negative one) matches no image: -1, which no
+          // image has, keeps the statement's parameter within the column's type.
+          const n = BigInt(value.trim());
+          const max = key === "virtual_size" ? INT64_MAX : BigInt(MAX_DB_INT);
+          q.ints[key] = n < 0n || n > max ? -1 : Number(n);
+        }
         break;
       default:
         q.properties[key] = value;

@@ -51,6 +51,8 @@ class Builder {
     return boolLiteral(this.d, v);
   }
   in(values: unknown[]): string {
+    // An empty list (`name=in:`) matches nothing, as in Glance; PostgreSQL refuses `IN ()`.
+    if (values.length === 0) return "(NULL)";
     return `(${values.map((v) => this.p(v)).join(", ")})`;
   }
 }

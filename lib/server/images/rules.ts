@@ -3,6 +3,7 @@ import { env } from "../env";
 import { badRequest, forbidden, tooLarge } from "../errors";
 import {
   CORE_PROPERTIES,
+  MAX_DB_INT,
   READONLY_PROPERTIES,
   RESERVED_NAMESPACE,
   RESERVED_PROPERTIES,
@@ -26,9 +27,11 @@ export function assertCustomKey(key: string): void {
   assertWritableKey(key);
 }
 
-export function assertNonNegative(param: "min_ram" | "min_disk", value: number): void {
+/** min_ram and min_disk: not negative and, as Glance checks before writing, within an INT. */
+export function assertMinRequirement(param: "min_ram" | "min_disk", value: number): void {
   if (value < 0)
     throw badRequest(`Invalid value '${value}' for parameter '${param}': Cannot be a negative value.`);
+  if (value > MAX_DB_INT) throw badRequest(`'${param}' value out of range, must not exceed ${MAX_DB_INT}.`);
 }
 
 export function assertPropertyQuota(count: number): void {

@@ -10,7 +10,7 @@ import { getVisibleImage, imageNotFound, isAdmin, policyCaller, type ImageCaller
 import type { PatchChange } from "./patch";
 import {
   assertCustomKey,
-  assertNonNegative,
+  assertMinRequirement,
   assertPropertyQuota,
   assertTagQuota,
   assertWritableKey,
@@ -114,7 +114,7 @@ export async function updateImage(
         );
       if ((root === "disk_format" || root === "container_format") && !FORMAT_EDITABLE.includes(image.status))
         throw forbidden(`Attribute ${root} can be only replaced for a queued image.`);
-      if (root === "min_ram" || root === "min_disk") assertNonNegative(root, value as number);
+      if (root === "min_ram" || root === "min_disk") assertMinRequirement(root, value as number);
       if (root === "visibility" && value === null) throw badRequest("Visibility may not be null.");
       core[CORE_FIELDS[root]] = value;
       continue;
