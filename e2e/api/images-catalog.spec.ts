@@ -200,6 +200,26 @@ test("NUL characters in a URL or a JSON body are 400 on every route family, neve
   expect(after).not.toHaveProperty("os_distro");
 });
 
+test("a malformed percent escape in a path is 400 in the error body, not the framework's 500", async ({
+  request,
+  adminToken,
+}) => {
+  const admin = { "x-auth-token": adminToken };
+  const message = "The URL holds a malformed percent escape (% not followed by UTF-8 in hex).";
+  for (const url of ["/image/v2/images/%ZZ", "/image/v2/images/%E0%A4%A/members", "/identity/v3/users/%ZZ"]) {
+    const res = await request.get(url, { headers: admin });
+    expect(res.status(), url).toBe(400);
+    expect(await res.json(), url).toEqual({ error: { code: 400, title: "Bad Request", message } });
+  }
+  const page = await request.get("/images/%ZZ");
+  expect(page.status()).toBe(400);
+  expect(await page.text()).toBe(`Bad Request: ${message}\n`);
+  // Well-formed escapes go on to the route: ü is an image id that does not exist.
+  const ok = await request.get("/image/v2/images/%C3%BC", { headers: admin });
+  expect(ok.status()).toBe(404);
+  expect((await ok.json()).error.message).toBe("No image found with ID ü");
+});
+
 test("POST /v2/images – who may create what", async ({ request, identity, adminToken }) => {
   const member = await as(identity, request);
   const other = await identity.createProject();

@@ -55,6 +55,7 @@ const SOURCES = [
   "public",
   "prisma",
   "instrumentation.ts",
+  "proxy.ts",
   "next.config.mjs",
   "postcss.config.mjs",
   "tsconfig.json",
