@@ -546,6 +546,9 @@ test("GET /image/openapi.json – an OpenAPI 3.1 document of every route, with G
 }) => {
   const doc = await (await request.get("/image/openapi.json")).json();
   expect(doc.openapi).toBe("3.1.0");
+  // The rules that hold on every route are stated once, in the document's description.
+  expect(doc.info.description).toContain("nested more than 32 levels deep");
+  expect(doc.info.description).toContain("at most 2147483647");
   // Every route under app/image/v2 is documented ([imageId] → {image_id}).
   const routes: string[] = [];
   const walk = (dir: string, rel: string) => {

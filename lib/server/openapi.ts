@@ -117,7 +117,7 @@ export function imageOpenApi(publicUrl: string) {
       title: "Iris Image API (OpenStack Glance Image API v2)",
       version: "2.7",
       description:
-        "Glance's Image API v2 as Iris serves it. Authenticate with X-Auth-Token (or Authorization: Bearer) from the Identity API at /identity/v3. Paths in bodies (self, file, schema, first, next) are relative to the API root.",
+        "Glance's Image API v2 as Iris serves it. Authenticate with X-Auth-Token (or Authorization: Bearer) from the Identity API at /identity/v3. Paths in bodies (self, file, schema, first, next) are relative to the API root. On every route, a URL with a NUL (%00) or a malformed percent escape, and a JSON body nested more than 32 levels deep or with a NUL (\\u0000) in a string, are 400; min_ram and min_disk are at most 2147483647 (400 beyond, as in Glance).",
     },
     servers: [{ url: `${publicUrl}/image`, description: "this Iris" }],
     security: [{ token: [] }],
