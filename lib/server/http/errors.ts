@@ -2,7 +2,7 @@ import "server-only";
 import { ZodError } from "zod";
 import { isAppError } from "../errors";
 import { log } from "../log";
-import { STATUS, titleFor } from "./status";
+import { errorBody, STATUS } from "./status";
 
 /** Which API answers: error bodies follow the shape each family of clients expects. */
 export type ApiFamily = "identity" | "image" | "app";
@@ -18,7 +18,7 @@ export function errorResponse(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  return Response.json({ error: { code: status, title: titleFor(status), message } }, { status, headers });
+  return Response.json(errorBody(status, message), { status, headers });
 }
 
 export function zodMessage(e: ZodError): string {

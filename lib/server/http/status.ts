@@ -23,3 +23,8 @@ export function titleFor(status: number): string {
   for (const v of Object.values(STATUS)) if (v.status === status) return v.title;
   return status >= 500 ? "Internal Server Error" : "Error";
 }
+
+/** The error body of every API, Glance's shape: python-glanceclient, openstacksdk and keystoneauth read its message. */
+export function errorBody(status: number, message: string) {
+  return { error: { code: status, title: titleFor(status), message } };
+}

@@ -1,13 +1,14 @@
 import { badRequest } from "../errors";
 import { MAX_DB_INT, SORT_KEYS, type SortKey } from "@/lib/schemas/image";
 
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-const clamp = (n: bigint, lo: bigint, hi: bigint) => (n < lo ? lo : n > hi ? hi : n);
-
 // Parsing of GET /v2/images query parameters with Glance's rules and messages (pure).
 // glance/api/v2/images.py RequestDeserializer.index and ImagesController.index,
 // glance/db/sqlalchemy/api.py _make_conditions_from_filters, glance/common/utils.py split_filter_op.
+
+/** The range of a BIGINT column (size, virtual_size). */
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const clamp = (n: bigint, lo: bigint, hi: bigint) => (n < lo ? lo : n > hi ? hi : n);
 
 export type Op = "eq" | "neq" | "gt" | "gte" | "lt" | "lte";
 export const TIME_OPS: Op[] = ["gt", "gte", "lt", "lte", "eq", "neq"];
@@ -214,17 +215,16 @@ export function parseListQuery(params: URLSearchParams, limits: { default: numbe
         break;
       case "min_ram":
       case "min_disk":
-      case "virtual_size":
+      case "virtual_size": {
         if (!/^[+-]?\d+$/.test(value.trim()))
           throw badRequest(`Invalid value '${value}' for '${key}' filter: an integer is expected.`);
-        {
-          // A value the column cannot hold (or a negative one) matches no image: -1, which no
-          // image has, keeps the statement's parameter within the column's type.
-          const n = BigInt(value.trim());
-          const max = key === "virtual_size" ? INT64_MAX : BigInt(MAX_DB_INT);
-          q.ints[key] = n < 0n || n > max ? -1 : Number(n);
-        }
+        // A value the column cannot hold (or a negative one) matches no image: -1, which no
+        // image has, keeps the statement's parameter within the column's type.
+        const n = BigInt(value.trim());
+        const max = key === "virtual_size" ? INT64_MAX : BigInt(MAX_DB_INT);
+        q.ints[key] = n < 0n || n > max ? -1 : Number(n);
         break;
+      }
       default:
         q.properties[key] = value;
     }
