@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
 // The test runner (scripts/test/run.ts) starts Iris and passes its address in IRIS_URL.
-// Run alone (`npx playwright test`), the suite starts `next start` on port 3100 itself.
+// Run alone (`npx playwright test`), the suite starts Iris's server (the last build) on port 3100 itself.
 const standalonePort = 3100;
 const baseURL = process.env.IRIS_URL ?? `http://127.0.0.1:${standalonePort}`;
 
@@ -43,12 +43,14 @@ export default defineConfig({
   webServer: process.env.IRIS_URL
     ? undefined
     : {
-        command: `node node_modules/next/dist/bin/next start -p ${standalonePort} -H 127.0.0.1`,
+        command: `node .next/iris-server.mjs`,
         url: `${baseURL}/readyz`,
         reuseExistingServer: true,
         timeout: 120_000,
         env: {
           NEXT_TELEMETRY_DISABLED: "1",
+          PORT: String(standalonePort),
+          HOST: "127.0.0.1",
           IRIS_DATA_DIR: ".iris-test/standalone",
           IRIS_ADMIN_PASSWORD: process.env.IRIS_ADMIN_PASSWORD ?? "iris-e2e-admin-password",
           IRIS_TRUST_PROXY: "1",

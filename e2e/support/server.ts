@@ -28,21 +28,16 @@ export interface ExtraServer {
 export async function startExtraServer(overrides: Record<string, string>): Promise<ExtraServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      path.join("node_modules", "next", "dist", "bin", "next"),
-      "start",
-      "-p",
-      String(port),
-      "-H",
-      "127.0.0.1",
-    ],
-    {
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...overrides },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child: ChildProcess = spawn(process.execPath, [path.join(".next", "iris-server.mjs")], {
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...overrides,
+      PORT: String(port),
+      HOST: "127.0.0.1",
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));

@@ -15,6 +15,7 @@ export type ErrorKind =
   | "too_many_requests"
   | "checksum_mismatch"
   | "internal"
+  | "not_implemented"
   | "service_unavailable";
 
 export class AppError extends Error {

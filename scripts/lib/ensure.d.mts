@@ -4,3 +4,5 @@ export function checkNode(): void;
 export function ensureDependencies(): void;
 export function sourceHash(): string;
 export function ensureBuild(opts?: { force?: boolean }): boolean;
+export const SERVER_BUNDLE: string;
+export function buildServer(): void;

@@ -55,7 +55,7 @@ const SOURCES = [
   "public",
   "prisma",
   "instrumentation.ts",
-  "proxy.ts",
+  "server.ts",
   "next.config.mjs",
   "postcss.config.mjs",
   "tsconfig.json",
@@ -86,12 +86,34 @@ export function ensureBuild({ force = false } = {}) {
   const current =
     fs.existsSync(path.join(root, ".next", "BUILD_ID")) &&
     fs.existsSync(stamp) &&
+    fs.existsSync(SERVER_BUNDLE) &&
     fs.readFileSync(stamp, "utf8") === hash;
   if (current && !force) return false;
   console.log("Building Iris (next build)…");
   run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
+  buildServer();
   fs.writeFileSync(stamp, hash);
   return true;
+}
+
+/** Where the bundled HTTP server (server.ts) is written; `node` runs it. */
+export const SERVER_BUNDLE = path.join(root, ".next", "iris-server.mjs");
+
+/**
+ * Bundles server.ts and the few modules it imports into one ES module (esbuild, well under a
+ * second); packages such as next stay imports. `npm run dev` calls it too, without `next build`.
+ */
+export function buildServer() {
+  run(path.join(root, "node_modules", ".bin", "esbuild"), [
+    path.join(root, "server.ts"),
+    "--bundle",
+    "--platform=node",
+    "--format=esm",
+    "--target=node20",
+    "--packages=external",
+    "--log-level=warning",
+    `--outfile=${SERVER_BUNDLE}`,
+  ]);
 }

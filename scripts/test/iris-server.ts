@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { root } from "../lib/ensure.mjs";
+import { root, SERVER_BUNDLE } from "../lib/ensure.mjs";
 import { freePort } from "../../e2e/support/server";
 
 export interface IrisServer {
@@ -80,16 +80,11 @@ export async function startIris(
       ...(process.env.IRIS_CPU_PROF_DIR
         ? ["--cpu-prof", `--cpu-prof-dir=${process.env.IRIS_CPU_PROF_DIR}`]
         : []),
-      path.join(root, "node_modules", "next", "dist", "bin", "next"),
-      "start",
-      "-p",
-      String(port),
-      "-H",
-      "127.0.0.1",
+      SERVER_BUNDLE,
     ],
     {
       cwd: root,
-      env,
+      env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", log, log],
     },
   );

@@ -58,8 +58,6 @@ export function defineRoute<
       if (opts.auth === "caller") requireCaller(ctx);
       if (opts.auth === "project") requireProjectCaller(ctx);
       assertSameOrigin(req, ctx);
-      // PostgreSQL's text cannot hold NUL: refused here for every path segment and query value.
-      if (req.url.includes("%00")) throw badRequest("The URL may not contain NUL (%00) characters.");
       const rawParams = (await route?.params) ?? {};
       const params = opts.params ? opts.params.parse(rawParams) : rawParams;
       const url = new URL(req.url);

@@ -16,6 +16,8 @@ export const STATUS: Record<ErrorKind, { status: number; title: string }> = {
   // tus checksum extension: the chunk's checksum did not match (nothing was stored).
   checksum_mismatch: { status: 460, title: "Checksum Mismatch" },
   internal: { status: 500, title: "Internal Server Error" },
+  // A method no route implements (TRACE, PROPFIND…), answered by the HTTP server (front.ts).
+  not_implemented: { status: 501, title: "Not Implemented" },
   service_unavailable: { status: 503, title: "Service Unavailable" },
 };
 
