@@ -257,29 +257,11 @@ test.describe("web-download", () => {
       const got = await imageOf(request, s.token, img.id);
       expect(got.status).toBe("queued");
       expect(got.os_glance_failed_import).toBe(DEFAULT_STORE);
-      // The cloud metadata address, literally.
-      img = await createImage(request, s.token);
-      r = await importImage(request, strict.url, s.token, img.id, {
-        method: { name: "web-download", uri: "http://169.254.169.254/latest/meta-data/" },
-      });
-      expect(r.status()).toBe(400);
-      expect((await r.json()).error.message).toContain("link-local");
+      // Every other spelling of loopback, and redirects to it: ssrf.spec.ts. Link-local (cloud
+      // metadata), private and other ranges: the unit tests of lib/server/outbound/ip.ts, which
+      // connect nowhere.
     } finally {
       await strict.stop();
-    }
-  });
-
-  test("refuses a redirect to a blocked address", async ({ request, identity }) => {
-    const s = await memberSession(identity, request);
-    for (const to of ["http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/x"]) {
-      const img = await createImage(request, s.token);
-      const r = await importImage(request, server.url, s.token, img.id, {
-        method: { name: "web-download", uri: `${source.url}/redirect?to=${encodeURIComponent(to)}` },
-      });
-      expect(r.status()).toBe(202);
-      const task = await lastTask(request, s.token, img.id, "failure");
-      expect(task.message).toMatch(/link-local|private/);
-      expect((await imageOf(request, s.token, img.id)).status).toBe("queued");
     }
   });
 

@@ -285,7 +285,7 @@ export function formatInspection() {
   };
 }
 
-/** web-download's limits (lib/server/imports/safe-fetch.ts). */
+/** web-download's limits (lib/server/outbound/safe-fetch.ts). */
 export function webDownloadPolicy() {
   const e = env();
   const ports = e.IRIS_WEB_DOWNLOAD_ALLOWED_PORTS.split(",")

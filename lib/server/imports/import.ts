@@ -22,7 +22,7 @@ import {
 import { storageRoom } from "../images/data-rules";
 import { activateImage, recordLocation } from "../images/data-record";
 import { heartbeat } from "../images/sweep";
-import { FetchRefused, precheck, safeFetch } from "./safe-fetch";
+import { FetchRefused, precheck, safeFetch } from "../outbound/safe-fetch";
 import { ConversionRefused, convertStaged, type Conversion } from "./convert";
 import { stagedInspection, stagingStore, STAGING_STORE, type StagedInspection } from "./staging";
 import { createTask, updateTask } from "./tasks";
