@@ -8,6 +8,7 @@
 // `npm start`, the test runner and the benchmarks:
 //   node .next/iris-server.mjs [--dev]      PORT (3000), HOST (all interfaces)
 import http from "node:http";
+import { checkConfiguration, startFailure } from "./lib/server/config-check";
 import { screenAnswer, screenRequest } from "./lib/server/http/front";
 
 const dev = process.argv.includes("--dev");
@@ -24,6 +25,12 @@ function line(level: "info" | "error", msg: string, extra: Record<string, unknow
 }
 
 async function main() {
+  try {
+    checkConfiguration();
+  } catch (e) {
+    process.stderr.write(startFailure(e));
+    process.exit(1);
+  }
   const { default: next } = await import("next");
   const app = next({ dev, dir: process.cwd(), hostname: hostname ?? "localhost", port });
   // Instrumentation (migrations, first admin, configuration check) runs here, before the port
@@ -35,10 +42,16 @@ async function main() {
     const screened = screenRequest(req.method, req.url);
     if (!screened.ok) {
       const { headers, body } = screenAnswer(req.url, screened.status, screened.message);
-      res.writeHead(screened.status, { ...headers, "content-length": Buffer.byteLength(body) });
+      // A request body is never read here (it may be gigabytes of image data): the connection
+      // closes after the answer instead of waiting for the body to drain.
+      const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || "transfer-encoding" in req.headers;
+      res.writeHead(screened.status, {
+        ...headers,
+        "content-length": Buffer.byteLength(body),
+        ...(hasBody ? { connection: "close" } : {}),
+      });
       res.end(req.method === "HEAD" ? undefined : body);
-      // The body is not read: do not wait for it on a kept-alive connection.
-      if (!req.complete) res.once("finish", () => req.socket.destroy());
+      if (hasBody) res.once("finish", () => req.socket.destroySoon());
       return;
     }
     req.url = screened.url;

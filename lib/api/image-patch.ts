@@ -73,7 +73,7 @@ export function buildPatch(image: Image, edit: ImageEdit): PatchOperation[] {
   const next = new Map(edit.properties.map((p) => [p.key.trim(), p.value]));
   for (const k of Object.keys(old)) if (!next.has(k)) ops.push({ op: "remove", path: pointer(k) });
   for (const [k, v] of next) {
-    if (!(k in old)) ops.push({ op: "add", path: pointer(k), value: v });
+    if (!Object.hasOwn(old, k)) ops.push({ op: "add", path: pointer(k), value: v });
     else if (old[k] !== v) ops.push({ op: "replace", path: pointer(k), value: v });
   }
 

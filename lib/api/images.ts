@@ -134,10 +134,11 @@ export const isReservedProperty = (key: string) => key.startsWith("os_glance_");
 
 /** The custom properties of an image (every key that is not one of Glance's base fields). */
 export function customProperties(image: Image, { editable = false } = {}): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(image))
-    if (!BASE_FIELDS.has(k) && typeof v === "string" && !(editable && isReservedProperty(k))) out[k] = v;
-  return out;
+  return Object.fromEntries(
+    Object.entries(image).filter(
+      ([k, v]) => !BASE_FIELDS.has(k) && typeof v === "string" && !(editable && isReservedProperty(k)),
+    ),
+  ) as Record<string, string>;
 }
 
 /** The stores an import or copy is still writing to (Glance's os_glance_importing_to_stores). */

@@ -55,10 +55,15 @@ export function validateValue(value: unknown, schema: JsonSchema, path: string):
   return null;
 }
 
+/** The schema of property `k`, if the object schema names it ("constructor" is a name like any other). */
+export function propertySchema(schema: JsonSchema, k: string): JsonSchema | undefined {
+  return schema.properties && Object.hasOwn(schema.properties, k) ? schema.properties[k] : undefined;
+}
+
 export function validateObject(obj: Record<string, unknown>, schema: JsonSchema): string | null {
-  for (const r of schema.required ?? []) if (!(r in obj)) return `'${r}' is a required property`;
+  for (const r of schema.required ?? []) if (!Object.hasOwn(obj, r)) return `'${r}' is a required property`;
   for (const [k, v] of Object.entries(obj)) {
-    const prop = schema.properties?.[k];
+    const prop = propertySchema(schema, k);
     if (prop) {
       const p = validateValue(v, prop, k);
       if (p) return `Provided object does not match schema '${k}': ${p}`;

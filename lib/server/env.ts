@@ -1,6 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import type { S3StoreConfig } from "./stores/s3";
@@ -285,17 +286,42 @@ export function formatInspection() {
   };
 }
 
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
+
+/** One IRIS_WEB_DOWNLOAD_ALLOW entry: a host name, an IP address or a CIDR range. */
+function allowEntryProblem(entry: string): string | null {
+  const [base = "", bits, extra] = entry.replace(/^\[|\]$/g, "").split("/");
+  const family = net.isIP(base);
+  if (extra !== undefined) return "has more than one /";
+  if (bits !== undefined) {
+    const n = Number(bits);
+    if (!family) return "is a range whose address is not an IP address";
+    if (!/^\d+$/.test(bits) || n > (family === 4 ? 32 : 128))
+      return `has a prefix length outside 0–${family === 4 ? 32 : 128}`;
+    return null;
+  }
+  return family || HOST_NAME.test(base) ? null : "is neither a host name, an IP address nor a CIDR range";
+}
+
 /** web-download's limits (lib/server/outbound/safe-fetch.ts). */
 export function webDownloadPolicy() {
   const e = env();
-  const ports = e.IRIS_WEB_DOWNLOAD_ALLOWED_PORTS.split(",")
-    .map((p) => Number(p.trim()))
-    .filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
+  const ports = list(e.IRIS_WEB_DOWNLOAD_ALLOWED_PORTS).map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || n < 1 || n > 65535)
+      throw new Error(
+        `Invalid configuration: IRIS_WEB_DOWNLOAD_ALLOWED_PORTS: '${p}' is not a port (1–65535).`,
+      );
+    return n;
+  });
+  const allowList = list(e.IRIS_WEB_DOWNLOAD_ALLOW);
+  for (const entry of allowList) {
+    const problem = allowEntryProblem(entry);
+    if (problem) throw new Error(`Invalid configuration: IRIS_WEB_DOWNLOAD_ALLOW: '${entry}' ${problem}.`);
+  }
   return {
     allowedPorts: ports,
-    allowList: e.IRIS_WEB_DOWNLOAD_ALLOW.split(",")
-      .map((x) => x.trim())
-      .filter(Boolean),
+    allowList,
     maxRedirects: e.IRIS_WEB_DOWNLOAD_MAX_REDIRECTS,
     idleTimeoutMs: e.IRIS_WEB_DOWNLOAD_IDLE_SECONDS * 1000,
     totalTimeoutMs: e.IRIS_WEB_DOWNLOAD_TIMEOUT_SECONDS * 1000,

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { bootstrap } from "./bootstrap";
 import { db } from "./db";
+import { checkConfiguration, startFailure } from "./config-check";
 import { databaseProvider } from "./env";
 import { installContentLengthHook } from "./http/content-length";
 import { startSweeper } from "./images/sweep";
@@ -31,6 +32,12 @@ async function migrationsApplied(): Promise<boolean> {
 }
 
 export async function startServer(): Promise<void> {
+  try {
+    checkConfiguration();
+  } catch (e) {
+    process.stderr.write(startFailure(e));
+    process.exit(1);
+  }
   installContentLengthHook();
   if (!(await migrationsApplied())) {
     // The Prisma CLI applies migrations in a child process (scripts/migrate.mjs).

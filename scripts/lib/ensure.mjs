@@ -113,6 +113,8 @@ export function buildServer() {
     "--format=esm",
     "--target=node20",
     "--packages=external",
+    // server-only guards modules against the browser bundle; this bundle is the server.
+    "--alias:server-only=./lib/test/server-only-stub.ts",
     "--log-level=warning",
     `--outfile=${SERVER_BUNDLE}`,
   ]);

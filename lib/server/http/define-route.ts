@@ -8,8 +8,8 @@ import {
   type Caller,
   type RequestContext,
 } from "../context";
-import { toErrorResponse, type ApiFamily } from "./errors";
-import { containsNul, MAX_JSON_DEPTH, nestsDeeperThan } from "./json-input";
+import { clientGoneResponse, isClientDisconnect, toErrorResponse, type ApiFamily } from "./errors";
+import { findBadString, MAX_JSON_DEPTH, nestsDeeperThan } from "./json-input";
 
 type RouteArgs = { params: Promise<Record<string, string | string[] | undefined>> };
 
@@ -64,7 +64,10 @@ export function defineRoute<
       const query = opts.query ? opts.query.parse(Object.fromEntries(url.searchParams)) : {};
       res = await handler({ req, ctx, params: params as z.infer<P>, query: query as z.infer<Q> });
     } catch (e) {
-      res = toErrorResponse(opts.family, e, ctx?.requestId ?? "unknown");
+      const requestId = ctx?.requestId ?? "unknown";
+      res = isClientDisconnect(req, e)
+        ? clientGoneResponse(opts.family, req, requestId)
+        : toErrorResponse(opts.family, e, requestId);
     }
     if (ctx) res.headers.set("x-openstack-request-id", ctx.requestId);
     return res;
@@ -88,8 +91,13 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T): Pr
     if (e instanceof SyntaxError) throw badRequest(`Malformed JSON in request body: ${e.message}`);
     throw e;
   }
-  if (containsNul(data))
+  const bad = findBadString(data);
+  if (bad === "nul")
     throw badRequest("Malformed JSON in request body: strings may not contain NUL (\\u0000) characters.");
+  if (bad === "surrogate")
+    throw badRequest(
+      "Malformed JSON in request body: a string holds a lone UTF-16 surrogate (such as \\ud800), which is not text.",
+    );
   return schema.parse(data);
 }
 

@@ -25,6 +25,29 @@ export function zodMessage(e: ZodError): string {
   return e.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
+/**
+ * Whether `e` only means that the client went away before its request was read (Node's "aborted"
+ * when the socket closes mid-body, an aborted request signal): expected on any network, so it is
+ * neither a server error nor worth a stack trace.
+ */
+export function isClientDisconnect(req: Request, e: unknown): boolean {
+  if (req.signal?.aborted) return true;
+  const err = e as { name?: unknown; code?: unknown; message?: unknown } | null;
+  if (err?.name === "AbortError" || err?.name === "ResponseAborted") return true;
+  if (err?.code === "ECONNRESET" || err?.code === "ERR_STREAM_PREMATURE_CLOSE") return true;
+  return e instanceof Error && (e.message === "aborted" || e.message === "terminated");
+}
+
+/** The answer to a request whose client left: nobody reads it; logged at info, without a stack. */
+export function clientGoneResponse(family: ApiFamily, req: Request, requestId: string): Response {
+  log.info("client disconnected before the request was complete", {
+    requestId,
+    method: req.method,
+    path: new URL(req.url).pathname,
+  });
+  return errorResponse(family, 400, "The client closed the connection before the request was complete.");
+}
+
 /** Maps anything thrown by a handler to a response. Unknown errors are 500, logged, never leaked. */
 export function toErrorResponse(family: ApiFamily, e: unknown, requestId: string): Response {
   if (isAppError(e)) {

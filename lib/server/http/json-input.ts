@@ -1,6 +1,7 @@
 // Checks on JSON request bodies that JSON.parse does not make: how deep the text nests (JSON.parse
-// accepts any depth; code that then walks the value recursively does not), and NUL characters in
-// strings (PostgreSQL's text and jsonb cannot hold them).
+// accepts any depth; code that then walks the value recursively does not), and strings no column
+// can hold: NUL (PostgreSQL's text and jsonb refuse it) and lone UTF-16 surrogates ("\ud800" is
+// valid JSON but no UTF-8 text; Prisma's engine refuses to encode it).
 
 /** Deeper than any body the APIs take (Keystone's auth request, the deepest, has 6 levels). */
 export const MAX_JSON_DEPTH = 32;
@@ -23,11 +24,28 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-/** Whether a string or key anywhere in `value` holds U+0000 (`value` nests at most 32 deep). */
-export function containsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
-  if (Array.isArray(value)) return value.some(containsNul);
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** What is wrong with a string, if anything: "nul" or "surrogate". */
+function badString(s: string): "nul" | "surrogate" | null {
+  if (s.includes("\u0000")) return "nul";
+  return LONE_SURROGATE.test(s) ? "surrogate" : null;
+}
+
+/** The first bad string or key anywhere in `value` (which nests at most 32 deep), or null. */
+export function findBadString(value: unknown): "nul" | "surrogate" | null {
+  if (typeof value === "string") return badString(value);
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const bad = findBadString(v);
+      if (bad) return bad;
+    }
+    return null;
+  }
   if (value && typeof value === "object")
-    return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v));
-  return false;
+    for (const [k, v] of Object.entries(value)) {
+      const bad = badString(k) ?? findBadString(v);
+      if (bad) return bad;
+    }
+  return null;
 }

@@ -42,14 +42,16 @@ export async function createImage(
     throw badRequest("Body expected in request: a JSON object.");
   const input = { ...(body as Record<string, unknown>) };
   for (const key of DISALLOWED_ON_CREATE)
-    if (key in input) throw forbidden(`Attribute '${key}' is read-only.`);
+    if (Object.hasOwn(input, key)) throw forbidden(`Attribute '${key}' is read-only.`);
   const problem = validateObject(input, imageSchema);
   if (problem) throw badRequest(problem);
-  for (const key of READONLY_ON_CREATE) if (key in input) throw forbidden(`Attribute '${key}' is read-only.`);
+  for (const key of READONLY_ON_CREATE)
+    if (Object.hasOwn(input, key)) throw forbidden(`Attribute '${key}' is read-only.`);
 
   const tags = normalizeTags((input.tags as string[] | undefined) ?? []);
   delete input.tags;
-  const custom: Record<string, string> = {};
+  // A property may be named "__proto__": a map without a prototype keeps it as a name.
+  const custom: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(input)) {
     if (isCore(k)) continue;
     assertCustomKey(k);
@@ -58,7 +60,7 @@ export async function createImage(
   assertPropertyQuota(Object.keys(custom).length);
   assertTagQuota(tags.length);
 
-  const owner = "owner" in input ? (input.owner as string | null) : caller.projectId;
+  const owner = Object.hasOwn(input, "owner") ? (input.owner as string | null) : caller.projectId;
   const visibility = (input.visibility as string | undefined) ?? "shared";
   const pc = policyCaller(caller);
   const target = { owner: owner ?? "", visibility, project_id: caller.projectId };

@@ -89,7 +89,7 @@ export function parseListQuery(params: URLSearchParams, limits: { default: numbe
     times: [],
     ints: {},
     tags: [],
-    properties: {},
+    properties: Object.create(null) as Record<string, string>, // "__proto__" is a property name too
   };
   // webob's params.get returns the last value of a repeated parameter.
   const last = (k: string) => {

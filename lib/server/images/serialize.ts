@@ -13,8 +13,10 @@ export function isoTime(d: Date): string {
 const num = (v: bigint | null): number | null => (v === null ? null : Number(v));
 
 export function serializeImage(image: ImageRecord): Record<string, unknown> {
-  const view: Record<string, unknown> = {};
-  for (const p of image.properties) if (!HIDDEN_PROPERTIES.has(p.name)) view[p.name] = p.value;
+  // Custom properties by any name, "__proto__" among them (an own key, not the prototype).
+  const view: Record<string, unknown> = Object.fromEntries(
+    image.properties.filter((p) => !HIDDEN_PROPERTIES.has(p.name)).map((p) => [p.name, p.value]),
+  );
   Object.assign(view, {
     name: image.name,
     disk_format: image.diskFormat,

@@ -5,7 +5,7 @@ import { db } from "../db";
 import { badRequest, conflict, forbidden } from "../errors";
 import { assertAllowed } from "../policy";
 import { imageBaseProperties, imageSchema } from "@/lib/schemas/image";
-import { validateValue } from "@/lib/schemas/json-schema";
+import { propertySchema, validateValue } from "@/lib/schemas/json-schema";
 import { getVisibleImage, imageNotFound, isAdmin, policyCaller, type ImageCaller } from "./access";
 import type { PatchChange } from "./patch";
 import {
@@ -36,7 +36,7 @@ const CORE_FIELDS = {
   owner: "owner",
 } as const;
 type CoreWire = keyof typeof CORE_FIELDS;
-const isCoreField = (k: string): k is CoreWire => k in CORE_FIELDS;
+const isCoreField = (k: string): k is CoreWire => Object.hasOwn(CORE_FIELDS, k);
 
 export async function updateImage(
   ctx: RequestContext,
@@ -52,8 +52,7 @@ export async function updateImage(
     const root = c.path[0]!;
     assertWritableKey(root);
     if (c.op === "remove" || root === "locations") continue;
-    const schema =
-      imageSchema.properties[root as keyof typeof imageSchema.properties] ?? imageSchema.additionalProperties;
+    const schema = propertySchema(imageSchema, root) ?? imageSchema.additionalProperties;
     const problem = validateValue(c.value, schema, root);
     if (problem) throw badRequest(`Provided object does not match schema 'image': ${problem} (in '${root}')`);
   }
@@ -119,7 +118,8 @@ export async function updateImage(
       core[CORE_FIELDS[root]] = value;
       continue;
     }
-    if (isCoreKey || root in imageBaseProperties) throw forbidden(`Attribute '${root}' is read-only.`);
+    if (isCoreKey || Object.hasOwn(imageBaseProperties, root))
+      throw forbidden(`Attribute '${root}' is read-only.`);
     assertCustomKey(root);
     if (c.op === "replace" && !props.has(root)) throw conflict(`Property ${root} does not exist.`);
     props.set(root, c.value as string);

@@ -18,7 +18,16 @@ export function loadPolicy(overrides?: Record<string, string>): RuleSet {
   let extra = overrides;
   if (!extra) {
     const file = policyFile();
-    extra = file ? parseOverrides(fs.readFileSync(file, "utf8"), file) : {};
+    let text = "";
+    if (file)
+      try {
+        text = fs.readFileSync(file, "utf8");
+      } catch (e) {
+        throw new Error(
+          `IRIS_POLICY_FILE: ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? e}).`,
+        );
+      }
+    extra = file ? parseOverrides(text, file) : {};
   }
   ruleSet = new RuleSet({ ...DEFAULT_RULES, ...extra });
   return ruleSet;

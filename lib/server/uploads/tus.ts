@@ -141,7 +141,7 @@ export async function tusOptions(req: Request): Promise<Response> {
 
 /** tus Upload-Metadata: comma-separated "key base64value" pairs. */
 function tusMetadata(header: string | null): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const pair of (header ?? "").split(",")) {
     const [k, v] = pair.trim().split(" ");
     if (k) out[k] = v ? Buffer.from(v, "base64").toString("utf8") : "";
@@ -288,7 +288,9 @@ export async function tusUploadRequest(
 /** Reads a PATCH body that carries Upload-Checksum and verifies it before any byte is stored. */
 async function verifiedBody(req: Request, header: string): Promise<Blob> {
   const [algo = "", expected = ""] = header.trim().split(/\s+/);
-  const hashName = CHECKSUM_ALGORITHMS[algo.toLowerCase()];
+  const hashName = Object.hasOwn(CHECKSUM_ALGORITHMS, algo.toLowerCase())
+    ? CHECKSUM_ALGORITHMS[algo.toLowerCase()]
+    : undefined;
   if (!hashName)
     throw badRequest(
       `Unsupported Upload-Checksum algorithm '${algo}'; use one of ${Object.keys(CHECKSUM_ALGORITHMS).join(", ")}.`,
