@@ -21,6 +21,8 @@ import { PATCH_V21 } from "../support/images";
 //   discovery.py, tasks.py     the order of the checks in each handler
 // Glance's role:admin is not bound to a project: an admin of any project is a cloud admin.
 // Roles imply each other as Keystone's defaults do (admin ⊃ member ⊃ reader).
+// Checked against a real Glance 25.1 (Debian 2:25.1.0-2+deb12u5, /work/shared/openstack with
+// those three settings) and Keystone 22: all 2,760 cells but the tus rows (Iris's own) as written.
 
 const PERSONAS = [
   "cloud",
