@@ -220,7 +220,9 @@ export async function startImport(
   const task = await createTask({
     imageId: image.id,
     input: { image_id: image.id, import_req: rawBody, backend: stores },
-    owner,
+    // Glance: the task belongs to the project that started the import (owner=ctxt.owner), which
+    // is not the image's owner when an admin copies another project's image.
+    owner: caller.projectId,
     userId: caller.userId,
     requestId: ctx.requestId,
   });

@@ -4,6 +4,7 @@ import { db } from "../db";
 import { forbidden, notFound } from "../errors";
 import { newUuid } from "../ids";
 import { can, type PolicyCaller } from "../policy";
+import { isAdmin, type ImageCaller } from "../images/access";
 import { isoTime } from "../images/serialize";
 
 // Tasks: the record of an import (Glance's api_image_import tasks), with status, message and the
@@ -83,9 +84,18 @@ export function taskView(t: Task) {
 
 const live = () => ({ deleted: false, OR: [{ expiresAt: null }, { expiresAt: { gte: new Date() } }] });
 
-/** The tasks of an image, oldest first (the caller has already been allowed to see the image). */
-export async function imageTasks(imageId: string) {
-  const tasks = await db.task.findMany({ where: { imageId, ...live() }, orderBy: { createdAt: "asc" } });
+/**
+ * The tasks of an image the caller may see, oldest first (the caller has already been allowed to
+ * see the image). Glance's tasks_get_by_image keeps only the tasks _is_task_visible: an admin sees
+ * every task, anyone else those of its own project (the project that started the import) and
+ * those of no project.
+ */
+export async function imageTasks(imageId: string, caller: ImageCaller) {
+  const visible = isAdmin(caller) ? {} : { OR: [{ owner: caller.projectId }, { owner: null }] };
+  const tasks = await db.task.findMany({
+    where: { AND: [{ imageId, ...live() }, visible] },
+    orderBy: { createdAt: "asc" },
+  });
   return {
     tasks: tasks.map((t) => {
       const { self: _self, schema: _schema, ...rest } = taskView(t);

@@ -6,11 +6,13 @@ import { imageTasks } from "@/lib/server/imports/tasks";
 
 export const dynamic = "force-dynamic";
 
-// GET /v2/images/{image_id}/tasks – the image's import tasks (anyone who may see the image)
+// GET /v2/images/{image_id}/tasks – the image's import tasks (anyone who may see the image),
+// those the caller's project started (admins: all)
 export const GET = defineRoute(
   { family: "image", auth: "project", params: imageParamsSchema },
   async ({ ctx, params }) => {
-    const { image } = await getVisibleImage(ctx, requireProjectCaller(ctx), params.imageId);
-    return Response.json(await imageTasks(image.id));
+    const caller = requireProjectCaller(ctx);
+    const { image } = await getVisibleImage(ctx, caller, params.imageId);
+    return Response.json(await imageTasks(image.id, caller));
   },
 );
