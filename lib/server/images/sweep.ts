@@ -9,25 +9,12 @@ import { S3Store } from "../stores/s3";
 import { sweepExpiredUploads } from "../uploads/tus";
 import { sweepInterruptedImports } from "../imports/import";
 import { stagingStore } from "../imports/staging";
+import { staleAfterMs } from "./heartbeat";
 
 // Recovery after a crash (kill -9 during an upload): an upload keeps its image's updatedAt fresh
-// while it runs (UPLOAD_HEARTBEAT_MS); an image left in `saving` without a heartbeat for
-// STALE_AFTER_MS goes back to `queued`, and temporary files that old are removed. Store copies left
-// in `deleting` are deleted again.
-
-/** How long an interrupted write waits before the sweep takes it back (IRIS_UPLOAD_STALE_SECONDS). */
-const staleAfterMs = () => env().IRIS_UPLOAD_STALE_SECONDS * 1000;
-/** How often a running upload proves it is alive: well within the stale time. */
-const uploadHeartbeatMs = () => Math.min(20_000, Math.floor(staleAfterMs() / 3));
-
-/**
- * While a long write runs, `touch` keeps its record's updatedAt fresh so that the sweep leaves it
- * alone; call the returned function when the write ends.
- */
-export function heartbeat(touch: () => Promise<unknown>): () => void {
-  const timer = setInterval(() => void touch().catch(() => undefined), uploadHeartbeatMs());
-  return () => clearInterval(timer);
-}
+// while it runs (heartbeat.ts); an image left in `saving` without a heartbeat for the stale time
+// goes back to `queued`, and temporary files that old are removed. Store copies left in
+// `deleting` are deleted again.
 
 export async function sweepStale(
   now = Date.now(),

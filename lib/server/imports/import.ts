@@ -21,7 +21,7 @@ import {
 } from "../images/data-checks";
 import { storageRoom } from "../images/data-rules";
 import { activateImage, recordLocation } from "../images/data-record";
-import { heartbeat } from "../images/sweep";
+import { heartbeat } from "../images/heartbeat";
 import { FetchRefused, precheck, safeFetch } from "./safe-fetch";
 import { ConversionRefused, convertStaged, type Conversion } from "./convert";
 import { stagedInspection, stagingStore, STAGING_STORE, type StagedInspection } from "./staging";

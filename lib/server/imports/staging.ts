@@ -19,7 +19,7 @@ import {
   type Inspected,
 } from "../images/data-checks";
 import { assertOctetStream, assertReadyForData, dataFailure, storageRoom } from "../images/data-rules";
-import { heartbeat } from "../images/sweep";
+import { heartbeat } from "../images/heartbeat";
 
 // PUT /v2/images/{id}/stage: data for a later glance-direct import waits in the staging store
 // (Glance's os_glance_staging_store), and the image is `uploading` meanwhile.
