@@ -14,12 +14,14 @@ import {
 } from "../support/data";
 import { fileStoreDir, IRIS_URL } from "../support/env";
 import { DiskImages, read } from "../support/disk-images";
-import { startExtraServer } from "../support/server";
+import { added, storedData } from "../support/leftovers";
+import { startExtraServer, SWEEP_QUICKLY } from "../support/server";
 
 // Resumable uploads (tus 1.0) bound to an image: /v2/images/{id}/uploads and the upload URLs
 // beneath it. Run on both stores (the runner's default store differs per database; X-Image-Meta-Store
 // picks the other).
 
+const DEFAULT_STORE = process.env.IRIS_DEFAULT_STORE ?? "file";
 const TUS = { "tus-resumable": "1.0.0" };
 const MiB = 1024 * 1024;
 
@@ -512,6 +514,84 @@ test("kill -9 after the last byte is stored but before the finish: a HEAD finish
     headers: { ...TUS, "x-auth-token": s.token },
   });
   expect(again.status).toBe(404);
+});
+
+test("kill -9 during a tus creation, before its answer: the sweep puts the image back to queued and removes the upload", async ({
+  request,
+  identity,
+}) => {
+  // No client knows the URL of an upload whose creation never answered: it must not hold the
+  // image until it expires. Creation-with-upload makes the creation long enough to be killed
+  // in: the server records the upload, then dies while the POST's body streams in.
+  test.slow();
+  const before = await storedData();
+  const first = await startExtraServer(SWEEP_QUICKLY);
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(16 * MiB);
+  const answer = await streamWithCrash(
+    uploadsUrl(first.url, img.id),
+    "POST",
+    {
+      ...TUS,
+      "x-auth-token": s.token,
+      "upload-length": String(data.length),
+      "content-type": "application/offset+octet-stream",
+    },
+    data,
+    6 * MiB,
+    async () => {
+      await expect.poll(async () => (await imageOf(request, s.token, img.id)).status).toBe("uploading");
+      first.kill();
+    },
+  );
+  await first.stop();
+  expect(answer).toBe("broken");
+  expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+  const second = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    await waitForStatus(request, s.token, img.id, "queued");
+    // Nothing of the upload is left in the store (the file in .tus/, or the multipart upload and
+    // its .info object).
+    await expect.poll(async () => added(before, await storedData()), { timeout: 15_000 }).toEqual([]);
+    // and the image takes a new upload
+    await tusUpload(second.url, s.token, img.id, data);
+    await expectStoredIntact(request, s.token, img.id, data, DEFAULT_STORE);
+  } finally {
+    await second.stop();
+  }
+});
+
+test("kill -9 right after a tus creation answered: the upload outlives the sweep and resumes", async ({
+  request,
+  identity,
+}) => {
+  // The other side of the test above: a client that has its 201 may come back later.
+  test.slow();
+  const first = await startExtraServer(SWEEP_QUICKLY);
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(3 * MiB + 5);
+  let path = "";
+  try {
+    const created = await createUpload(first.url, s.token, img.id, data.length);
+    expect(created.status).toBe(201);
+    path = new URL(created.headers.get("location")!).pathname;
+  } finally {
+    first.kill();
+    await first.stop();
+  }
+  const second = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    // Longer than the stale time, with a sweep every second.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+    expect(await offsetOf(`${second.url}${path}`, s.token)).toBe(0);
+    await tusUpload(second.url, s.token, img.id, data, { uploadUrl: `${second.url}${path}` });
+    await expectStoredIntact(request, s.token, img.id, data, DEFAULT_STORE);
+  } finally {
+    await second.stop();
+  }
 });
 
 test("expiry: an abandoned upload is removed and its image is queued again", async ({

@@ -6,7 +6,7 @@ import { listStores } from "../stores";
 import { deleteLocation } from "./data-removal";
 import { FilesystemStore } from "../stores/filesystem";
 import { S3Store } from "../stores/s3";
-import { sweepExpiredUploads } from "../uploads/tus";
+import { sweepExpiredUploads, sweepUnansweredUploads } from "../uploads/tus";
 import { sweepInterruptedImports } from "../imports/import";
 import { stagingStore } from "../imports/staging";
 import { staleAfterMs } from "./heartbeat";
@@ -46,6 +46,8 @@ export async function sweepStale(
     });
     requeued += r.count;
   }
+  // tus uploads whose creation never answered (its server died): nobody knows their URL.
+  requeued += await sweepUnansweredUploads(cutoff);
   const expired = await sweepExpiredUploads(new Date(now));
   const interrupted = await sweepInterruptedImports(STALE_AFTER_MS);
   let partials = 0;

@@ -22,6 +22,7 @@ import {
   type ExpectedHashes,
 } from "../images/data-checks";
 import type { InspectionReport } from "../inspect/inspector";
+import { heartbeat } from "../images/heartbeat";
 import { findTusUpload } from "./tus-lookup";
 import { forgetDigests, newTusId, takeDigests, tusBackend, urlId, type TusBackend } from "./tus-stores";
 
@@ -98,6 +99,9 @@ function tusServer(backend: TusBackend): Server {
             userId,
             projectId,
             ...(hasExpected(expected) ? { metadata: JSON.stringify({ expected }) } : {}),
+            // Until the 201 is on its way (createTusUpload): if the server dies before, nobody
+            // knows this upload's URL and the sweep releases it.
+            creating: true,
             expiresAt: new Date(Date.now() + env().IRIS_TUS_EXPIRATION_HOURS * 3600_000),
           },
         });
@@ -200,6 +204,12 @@ export async function createTusUpload(
   if (claimed.count === 0)
     throw conflict("Image status transition to uploading is not allowed: another upload is in progress.");
   const backend = tusBackend(store);
+  const creating = { imageId: image.id, kind: "tus", creating: true };
+  // A creation that carries data (creation-with-upload) may take long: it shows the sweep it
+  // is alive, as a PUT does.
+  const stopHeartbeat = heartbeat(() =>
+    db.upload.updateMany({ where: creating, data: { updatedAt: new Date() } }),
+  );
   let res: Response;
   try {
     res = await handle(tusServer(backend), req, {
@@ -211,8 +221,12 @@ export async function createTusUpload(
     });
   } catch (e) {
     res = new Response(String(e), { status: 500 });
+  } finally {
+    stopHeartbeat();
   }
   if (res.status !== 201) {
+    for (const row of await db.upload.findMany({ where: { imageId: image.id, kind: "tus" } }))
+      await backend.remove(row.key).catch(() => undefined);
     await db.upload.deleteMany({ where: { imageId: image.id, kind: "tus" } });
     await db.image.updateMany({ where: { id: image.id, status: "uploading" }, data: { status: "queued" } });
     if (res.status >= 500) {
@@ -235,6 +249,12 @@ export async function createTusUpload(
   const row = await db.upload.findFirst({ where: { imageId: image.id, kind: "tus" } });
   if (row && res.headers.get("upload-offset") === length.toString())
     return finishedResponse(ctx, res, row.id, image.id, backend);
+  // The last step before the answer: from here on a client may hold the URL, and the upload is
+  // kept until it expires. (A crash between this and the 201 reaching the client leaves an
+  // upload nobody knows, held like any abandoned upload until it expires: the safe side.) A
+  // client that went away during the creation cannot get the answer: its upload stays
+  // `creating`, and the sweep releases it.
+  if (!req.signal.aborted) await db.upload.updateMany({ where: creating, data: { creating: false } });
   return withTusHeaders(res);
 }
 
@@ -443,16 +463,31 @@ export async function finishTusUpload(
   }
 }
 
+/** Removes an upload's data and its record; the image is queued again if no upload is left. */
+async function dropUpload(row: { id: string; key: string; imageId: string; store: string }): Promise<void> {
+  const store = findStore(row.store);
+  if (store)
+    await tusBackend(store)
+      .remove(row.key)
+      .catch(() => undefined);
+  await releaseUpload(row);
+}
+
 /** Expired tus uploads: their data goes and their image is queued again. */
 export async function sweepExpiredUploads(now = new Date()): Promise<number> {
   const expired = await db.upload.findMany({ where: { kind: "tus", expiresAt: { lt: now } } });
-  for (const row of expired) {
-    const store = findStore(row.store);
-    if (store)
-      await tusBackend(store)
-        .remove(row.key)
-        .catch(() => undefined);
-    await releaseUpload(row);
-  }
+  for (const row of expired) await dropUpload(row);
   return expired.length;
+}
+
+/**
+ * Uploads whose creation stopped before it answered (a crash: no heartbeat since `cutoff`): no
+ * client knows their URL, so they go and their image is queued again.
+ */
+export async function sweepUnansweredUploads(cutoff: Date): Promise<number> {
+  const lost = await db.upload.findMany({
+    where: { kind: "tus", creating: true, updatedAt: { lt: cutoff } },
+  });
+  for (const row of lost) await dropUpload(row);
+  return lost.length;
 }
