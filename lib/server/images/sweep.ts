@@ -4,23 +4,24 @@ import { env } from "../env";
 import { log } from "../log";
 import { listStores } from "../stores";
 import { deleteLocation } from "./data-removal";
+import { staleAfterMs } from "./heartbeat";
 import { FilesystemStore } from "../stores/filesystem";
 import { S3Store } from "../stores/s3";
 import { sweepExpiredUploads, sweepUnansweredUploads } from "../uploads/tus";
+import { TUS_DIR, TUS_FILE, TUS_ID } from "../uploads/tus-stores";
 import { sweepInterruptedImports } from "../imports/import";
 import { stagedNeeded, stagingStore, sweepUnneededStaged } from "../imports/staging";
-import { staleAfterMs } from "./heartbeat";
 
 // Recovery after a crash (kill -9 during an upload). Every write in progress keeps a heartbeat
 // (heartbeat.ts); what has gone without one for the stale time is taken back, in this order:
-//   1. images left `saving` (PUT …/file) go back to `queued`;
+//   1. images left `saving` (PUT …/file, or a tus upload's finish) go back to `queued`;
 //   2. images left `uploading` with no upload go back to `queued`, and so do those of tus uploads
 //      whose creation never answered (nobody knows their URL) and of expired tus uploads;
 //   3. import tasks that stopped without ending fail, and their images can be imported again;
 //   4. staged data of images that no longer need it goes;
 //   5. temporary files and S3 multipart uploads of writes that no longer run go;
 //   6. store copies left `deleting` are deleted again;
-//   7. orphans: data that nothing points to (in the staging area: files no staged upload needs).
+//   7. orphans: data in a store that no image location, tus upload or staged upload points to.
 // Nothing is removed that a write in progress may still record ("busy" images), nor anything that
 // changed within the stale time, so that the sweep never races a write that has just started or
 // just finished. Orphans are looked for when a server starts, then at each sweep for as long as
@@ -57,27 +58,126 @@ async function busyImages(cutoff: Date): Promise<Set<string>> {
   return busy;
 }
 
-/** Step 7: files in the staging area that no staged upload (nor a write in progress) needs. */
+/** The keys among `keys` that an image location in one of `stores` points to. */
+async function recorded(keys: string[], stores: string[]): Promise<Set<string>> {
+  if (keys.length === 0 || stores.length === 0) return new Set();
+  const rows = await db.imageLocation.findMany({
+    where: { store: { in: stores }, key: { in: keys } },
+    select: { key: true },
+  });
+  return new Set(rows.map((r) => r.key));
+}
+
+/** The tus upload ids among `ids` (as stored: with the S3 store's prefix) that have their upload. */
+async function tusUploadsKnown(ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.upload.findMany({ where: { kind: "tus", key: { in: ids } }, select: { key: true } });
+  return new Set(rows.map((r) => r.key));
+}
+
+/** The tus id a tus data name belongs to (tus-….json → tus-…), or null. */
+const tusIdOf = (name: string): string | null => TUS_FILE.exec(name)?.[1] ?? null;
+
+/**
+ * Image ids (data keys) still needed in a folder or bucket shared by `stores` (and staging).
+ * Keys kept only because their image is busy are counted in `later`: they are judged again.
+ */
+async function imageKeysNeeded(
+  keys: string[],
+  stores: string[],
+  staging: boolean,
+  busy: Set<string>,
+  later: { count: number },
+): Promise<Set<string>> {
+  const needed = await recorded(keys, stores);
+  if (staging) for (const k of await stagedNeeded(keys)) needed.add(k);
+  for (const k of keys)
+    if (!needed.has(k) && busy.has(k)) {
+      needed.add(k);
+      later.count++;
+    }
+  return needed;
+}
+
+/** Step 7: data that nothing points to, in every folder and bucket the stores use. */
 async function sweepOrphans(
   graceMs: number,
   busy: Set<string>,
 ): Promise<{ removed: number; deferred: number }> {
-  let later = 0;
-  const r = await stagingStore().sweepFiles({
-    olderThanMs: graceMs,
-    want: (name) => UUID.test(name),
-    keep: async (keys) => {
-      const needed = await stagedNeeded(keys);
-      // Kept only because their image is busy: judged again at the next sweep.
-      for (const k of keys)
-        if (!needed.has(k) && busy.has(k)) {
-          needed.add(k);
-          later++;
-        }
-      return needed;
-    },
-  });
-  return { removed: r.removed, deferred: r.deferred + later };
+  let removed = 0;
+  let deferred = 0;
+  const later = { count: 0 };
+  const count = (r: { removed: number; deferred: number }) => {
+    removed += r.removed;
+    deferred += r.deferred;
+  };
+  // Stores that share a folder (or a bucket and prefix) are judged together: data one of them
+  // needs stays. The staging area is such a folder too.
+  const folders = new Map<string, { store: FilesystemStore; names: string[]; staging: boolean }>();
+  const buckets = new Map<string, { store: S3Store; names: string[] }>();
+  for (const s of listStores()) {
+    if (s instanceof FilesystemStore) {
+      const f = folders.get(s.directory);
+      if (f) f.names.push(s.name);
+      else folders.set(s.directory, { store: s, names: [s.name], staging: false });
+    } else if (s instanceof S3Store) {
+      const place = JSON.stringify([s.config.endpoint ?? "", s.bucket, s.prefix]);
+      const b = buckets.get(place);
+      if (b) b.names.push(s.name);
+      else buckets.set(place, { store: s, names: [s.name] });
+    }
+  }
+  const staging = stagingStore();
+  const sf = folders.get(staging.directory);
+  if (sf) sf.staging = true;
+  else folders.set(staging.directory, { store: staging, names: [], staging: true });
+
+  for (const f of folders.values()) {
+    count(
+      await f.store.sweepFiles({
+        olderThanMs: graceMs,
+        want: (name) => UUID.test(name),
+        keep: (keys) => imageKeysNeeded(keys, f.names, f.staging, busy, later),
+      }),
+    );
+    if (f.names.length)
+      count(
+        await f.store.sweepFiles({
+          sub: TUS_DIR,
+          olderThanMs: graceMs,
+          want: (name) => tusIdOf(name) !== null,
+          keep: async (names) => {
+            const known = await tusUploadsKnown(names.map((n) => tusIdOf(n)!));
+            return new Set(names.filter((n) => known.has(tusIdOf(n)!)));
+          },
+        }),
+      );
+  }
+  for (const b of buckets.values()) {
+    const prefix = b.store.prefix;
+    count(
+      await b.store.sweepObjects({
+        olderThanMs: graceMs,
+        want: (key) => UUID.test(key) || tusIdOf(key) !== null,
+        keep: async (keys) => {
+          const images = keys.filter((k) => UUID.test(k));
+          const tus = keys.filter((k) => !UUID.test(k));
+          const needed = await imageKeysNeeded(images, b.names, false, busy, later);
+          // A finished tus upload's object is its image's data (its location's key); before
+          // that, the object and its .info and .part belong to the upload.
+          for (const k of await recorded(
+            tus.filter((k) => TUS_ID.test(k)),
+            b.names,
+          ))
+            needed.add(k);
+          const known = await tusUploadsKnown(tus.map((k) => prefix + tusIdOf(k)!));
+          for (const k of tus) if (known.has(prefix + tusIdOf(k)!)) needed.add(k);
+          return needed;
+        },
+      }),
+    );
+  }
+  return { removed, deferred: deferred + later.count };
 }
 
 export async function sweepStale(now = Date.now()): Promise<{
@@ -116,7 +216,6 @@ export async function sweepStale(now = Date.now()): Promise<{
     });
     requeued += r.count;
   }
-  // tus uploads whose creation never answered (its server died): nobody knows their URL.
   requeued += await sweepUnansweredUploads(cutoff);
   const expired = await sweepExpiredUploads(new Date(now));
   // 3.
@@ -124,17 +223,17 @@ export async function sweepStale(now = Date.now()): Promise<{
   // 4., 5.
   const busy = await busyImages(cutoff);
   let partials = await sweepUnneededStaged(busy);
-  partials += await stagingStore().sweepPartials(STALE_AFTER_MS);
+  const busyPartial = (name: string) => busy.has(name.slice(0, 36));
+  partials += await stagingStore().sweepPartials(STALE_AFTER_MS, busyPartial);
   for (const s of listStores()) {
-    if (s instanceof FilesystemStore) partials += await s.sweepPartials(STALE_AFTER_MS);
-    // Multipart uploads of writes that never committed (not tus uploads, which have their rows).
-    // A write in progress keeps its image `saving` with a fresh heartbeat (stale ones were just
-    // requeued above), so only writes nobody is doing any more are aborted.
+    if (s instanceof FilesystemStore) partials += await s.sweepPartials(STALE_AFTER_MS, busyPartial);
+    // Multipart uploads of writes that never committed: of an image nobody writes to any more,
+    // or of a tus upload that is gone. (Nothing else under the prefix is Iris's.)
     if (s instanceof S3Store)
-      partials += await s.abortStale(
-        STALE_AFTER_MS,
-        async (key) =>
-          !key.startsWith("tus-") && (await db.image.count({ where: { id: key, status: "saving" } })) === 0,
+      partials += await s.abortStale(STALE_AFTER_MS, async (key) =>
+        UUID.test(key)
+          ? !busy.has(key)
+          : TUS_ID.test(key) && (await tusUploadsKnown([s.prefix + key])).size === 0,
       );
   }
   // 6.

@@ -95,9 +95,11 @@ export class FilesystemStore implements ImageStore {
 
   /**
    * Temporary files left by writes that never finished (a crash), untouched for olderThanMs:
-   * removed. Also the `.orphan-` files of a removal that sweepFiles could not finish.
+   * removed, unless `busy` says the write they belong to may still run (it gets the part of the
+   * name after `.partial-`, which starts with the key). Also the `.orphan-` files of a removal
+   * that sweepFiles could not finish.
    */
-  async sweepPartials(olderThanMs = 0): Promise<number> {
+  async sweepPartials(olderThanMs = 0, busy: (name: string) => boolean = () => false): Promise<number> {
     let removed = 0;
     let entries: string[] = [];
     try {
@@ -108,6 +110,7 @@ export class FilesystemStore implements ImageStore {
     for (const e of entries) {
       const partial = e.startsWith(".partial-");
       if (!partial && !e.startsWith(".orphan-")) continue;
+      if (partial && busy(e.slice(".partial-".length))) continue;
       const p = path.join(this.directory, e);
       const st = await fsp.stat(p).catch(() => null);
       if (st && Date.now() - st.mtimeMs >= olderThanMs) {

@@ -23,6 +23,13 @@ import type { ImageStore } from "../stores/types";
 // and the finish reads the data once to hash and inspect it.
 
 export const TUS_ID = /^tus-[0-9a-f]{32}$/;
+/**
+ * The names a tus upload's data has in a store (group 1: the upload's id): the data itself, the
+ * file store's `.json` beside it, the S3 store's `.info` object and `.part` (an incomplete part).
+ */
+export const TUS_FILE = /^(tus-[0-9a-f]{32})(?:\.json|\.info|\.part)?$/;
+/** The subfolder of a filesystem store where tus uploads grow. */
+export const TUS_DIR = ".tus";
 
 interface HashState {
   /** Bytes hashed so far (submitted to the hash workers). */
@@ -376,7 +383,7 @@ function expirationMs(): number {
 }
 
 function fileBackend(store: FilesystemStore): TusBackend {
-  const directory = path.join(store.directory, ".tus");
+  const directory = path.join(store.directory, TUS_DIR);
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   const datastore = new HashingFileStore({ directory, expirationPeriodInMilliseconds: expirationMs() });
   return {
