@@ -466,34 +466,44 @@ test("kill -9 of the server mid-upload: the upload resumes on the next server, b
   }
 });
 
-test("kill -9 after the last byte is stored but before the finish: a HEAD finishes the upload", async ({
-  request,
-  identity,
-}) => {
-  // The state such a crash leaves: every byte in the store, the image still uploading. The first
-  // server takes all but the last MiB; it is killed; the last MiB is then added to the upload's
-  // file as the dead server would have written it. The next server must finish on HEAD (hashing
-  // the stored data, as no state survived), not leave the upload stuck at its full offset.
-  test.slow();
-  const first = await startExtraServer({});
-  const s = await memberSession(identity, request);
-  const img = await createImage(request, s.token);
-  const data = crypto.randomBytes(3 * MiB + 777);
+/**
+ * The state a kill just after the last byte was stored leaves (in store "file"): every byte in
+ * the upload's file, the upload not finished. A server takes all but the last MiB and is killed;
+ * the last MiB is then added to the upload's file as the dead server would have written it.
+ * Returns the upload's path.
+ */
+async function storedButUnfinished(token: string, imageId: string, data: Buffer): Promise<string> {
   const head = data.length - MiB;
+  const first = await startExtraServer(SWEEP_QUICKLY);
   let path = "";
   try {
-    const created = await createUpload(first.url, s.token, img.id, data.length, {
+    const created = await createUpload(first.url, token, imageId, data.length, {
       "x-image-meta-store": "file",
     });
     expect(created.status).toBe(201);
     path = new URL(created.headers.get("location")!).pathname;
-    expect((await patch(`${first.url}${path}`, s.token, 0, data.subarray(0, head))).status).toBe(204);
+    expect((await patch(`${first.url}${path}`, token, 0, data.subarray(0, head))).status).toBe(204);
   } finally {
     first.kill();
     await first.stop();
   }
   const tusId = path.split("/").pop()!;
   await fs.promises.appendFile(nodePath.join(fileStoreDir(), ".tus", tusId), data.subarray(head));
+  return path;
+}
+
+test("kill -9 after the last byte is stored but before the finish: a HEAD finishes the upload", async ({
+  request,
+  identity,
+}) => {
+  // The state such a crash leaves: every byte in the store, the image still uploading. The next
+  // server must finish on HEAD (hashing the stored data, as no state survived), not leave the
+  // upload stuck at its full offset.
+  test.slow();
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(3 * MiB + 777);
+  const path = await storedButUnfinished(s.token, img.id, data);
   expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
 
   const second = await startExtraServer({});
@@ -514,6 +524,48 @@ test("kill -9 after the last byte is stored but before the finish: a HEAD finish
     headers: { ...TUS, "x-auth-token": s.token },
   });
   expect(again.status).toBe(404);
+});
+
+test("kill -9 during a tus upload's finish: the sweep puts the image back to uploading and the next HEAD finishes it", async ({
+  request,
+  identity,
+}) => {
+  // The finish (all bytes stored; the image `saving` while the data is hashed, moved into place
+  // and recorded) dies before the data moved. The upload still holds every byte, so the image
+  // must not go back to `queued`, which would strand the upload. After a restart the finish
+  // reads the stored data once to hash it: a large upload gives the time to kill it.
+  test.slow();
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(96 * MiB + 5);
+  const path = await storedButUnfinished(s.token, img.id, data);
+  const second = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    const finishing = fetch(`${second.url}${path}`, {
+      method: "HEAD",
+      headers: { ...TUS, "x-auth-token": s.token },
+    });
+    finishing.catch(() => undefined);
+    await expect
+      .poll(async () => (await imageOf(request, s.token, img.id)).status, { intervals: [20] })
+      .toBe("saving");
+  } finally {
+    second.kill();
+    await second.stop();
+  }
+  const third = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    await waitForStatus(request, s.token, img.id, "uploading");
+    const r = await fetch(`${third.url}${path}`, {
+      method: "HEAD",
+      headers: { ...TUS, "x-auth-token": s.token },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("upload-offset")).toBe(String(data.length));
+    await expectStoredIntact(request, s.token, img.id, data, "file");
+  } finally {
+    await third.stop();
+  }
 });
 
 test("kill -9 during a tus creation, before its answer: the sweep puts the image back to queued and removes the upload", async ({

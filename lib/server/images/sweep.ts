@@ -7,14 +7,20 @@ import { deleteLocation } from "./data-removal";
 import { staleAfterMs } from "./heartbeat";
 import { FilesystemStore } from "../stores/filesystem";
 import { S3Store } from "../stores/s3";
-import { sweepExpiredUploads, sweepUnansweredUploads } from "../uploads/tus";
+import {
+  dropTusUploads,
+  interruptedFinishResumable,
+  sweepExpiredUploads,
+  sweepUnansweredUploads,
+} from "../uploads/tus";
 import { TUS_DIR, TUS_FILE, TUS_ID } from "../uploads/tus-stores";
 import { sweepInterruptedImports } from "../imports/import";
 import { stagedNeeded, stagingStore, sweepUnneededStaged } from "../imports/staging";
 
 // Recovery after a crash (kill -9 during an upload). Every write in progress keeps a heartbeat
 // (heartbeat.ts); what has gone without one for the stale time is taken back, in this order:
-//   1. images left `saving` (PUT …/file, or a tus upload's finish) go back to `queued`;
+//   1. images left `saving` (PUT …/file, or a tus upload's finish) go back to `queued` — or to
+//      `uploading` when a tus upload still holds all their bytes, so that its next HEAD finishes;
 //   2. images left `uploading` with no upload go back to `queued`, and so do those of tus uploads
 //      whose creation never answered (nobody knows their URL) and of expired tus uploads;
 //   3. import tasks that stopped without ending fail, and their images can be imported again;
@@ -197,10 +203,15 @@ export async function sweepStale(now = Date.now()): Promise<{
   });
   let requeued = 0;
   for (const { id } of stale) {
-    const r = await db.image.updateMany({
-      where: { id, status: "saving", updatedAt: { lt: cutoff } },
-      data: { status: "queued", size: null, virtualSize: null },
-    });
+    const where = { id, status: "saving", updatedAt: { lt: cutoff } };
+    if (await interruptedFinishResumable(id)) {
+      requeued += (await db.image.updateMany({ where, data: { status: "uploading" } })).count;
+      continue;
+    }
+    const r = await db.image.updateMany({ where, data: { status: "queued", size: null, virtualSize: null } });
+    // A tus upload whose finish had moved its data into place already: the data is an orphan now
+    // (step 7) and the upload cannot go on.
+    if (r.count) await dropTusUploads(id);
     requeued += r.count;
   }
   // 2. `uploading` without any upload in progress (a stop between claiming the image and

@@ -414,6 +414,11 @@ export async function finishTusUpload(
   }
   const size = row.size;
   const algo = env().IRIS_HASHING_ALGORITHM;
+  // Hashing the stored data (after a restart) takes a while for a large upload: the sweep must
+  // not take the image back meanwhile.
+  const stopHeartbeat = heartbeat(() =>
+    db.image.updateMany({ where: { id: imageId, status: "saving" }, data: { updatedAt: new Date() } }),
+  );
   try {
     const image = await db.image.findUniqueOrThrow({
       where: { id: imageId },
@@ -460,6 +465,8 @@ export async function finishTusUpload(
     if (e instanceof AppError) throw e;
     log.error("tus upload could not finish", { imageId, error: String(e) });
     throw new AppError("internal", "The upload could not be finished; the image is queued again.");
+  } finally {
+    stopHeartbeat();
   }
 }
 
@@ -490,4 +497,30 @@ export async function sweepUnansweredUploads(cutoff: Date): Promise<number> {
   });
   for (const row of lost) await dropUpload(row);
   return lost.length;
+}
+
+/**
+ * An image left `saving` by a tus upload whose finish was interrupted: can that upload still be
+ * finished? True when it holds every byte in its tus store (the next HEAD finishes it); false
+ * when the finish had moved the data into place already, or it is gone.
+ */
+export async function interruptedFinishResumable(imageId: string): Promise<boolean> {
+  for (const row of await db.upload.findMany({ where: { imageId, kind: "tus" } })) {
+    const store = findStore(row.store);
+    if (!store || row.size === null) continue;
+    try {
+      const upload = await tusBackend(store).datastore.getUpload(row.key);
+      if (upload.offset === Number(row.size)) return true;
+    } catch {
+      // not in the tus store any more (moved into place, or lost)
+    }
+  }
+  return false;
+}
+
+/** Removes every tus upload of an image, with its data. */
+export async function dropTusUploads(imageId: string): Promise<number> {
+  const rows = await db.upload.findMany({ where: { imageId, kind: "tus" } });
+  for (const row of rows) await dropUpload(row);
+  return rows.length;
 }
