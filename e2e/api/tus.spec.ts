@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import nodePath from "node:path";
 import * as tus from "tus-js-client";
+import { ListMultipartUploadsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import { expect, test } from "../fixtures";
 import {
   createImage,
@@ -15,6 +16,7 @@ import {
 import { fileStoreDir, IRIS_URL } from "../support/env";
 import { DiskImages, read } from "../support/disk-images";
 import { added, storedData } from "../support/leftovers";
+import { bucket, prefix, s3 } from "../support/s3";
 import { startExtraServer, SWEEP_QUICKLY } from "../support/server";
 
 // Resumable uploads (tus 1.0) bound to an image: /v2/images/{id}/uploads and the upload URLs
@@ -466,6 +468,29 @@ test("kill -9 of the server mid-upload: the upload resumes on the next server, b
   }
 });
 
+/** A server takes `data` up to `upTo` for a tus upload in `store` and is killed; returns the upload's path. */
+async function killedAfter(
+  token: string,
+  imageId: string,
+  data: Buffer,
+  upTo: number,
+  store: string,
+): Promise<string> {
+  const first = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    const created = await createUpload(first.url, token, imageId, data.length, {
+      "x-image-meta-store": store,
+    });
+    expect(created.status).toBe(201);
+    const path = new URL(created.headers.get("location")!).pathname;
+    expect((await patch(`${first.url}${path}`, token, 0, data.subarray(0, upTo))).status).toBe(204);
+    return path;
+  } finally {
+    first.kill();
+    await first.stop();
+  }
+}
+
 /**
  * The state a kill just after the last byte was stored leaves (in store "file"): every byte in
  * the upload's file, the upload not finished. A server takes all but the last MiB and is killed;
@@ -474,22 +499,25 @@ test("kill -9 of the server mid-upload: the upload resumes on the next server, b
  */
 async function storedButUnfinished(token: string, imageId: string, data: Buffer): Promise<string> {
   const head = data.length - MiB;
-  const first = await startExtraServer(SWEEP_QUICKLY);
-  let path = "";
-  try {
-    const created = await createUpload(first.url, token, imageId, data.length, {
-      "x-image-meta-store": "file",
-    });
-    expect(created.status).toBe(201);
-    path = new URL(created.headers.get("location")!).pathname;
-    expect((await patch(`${first.url}${path}`, token, 0, data.subarray(0, head))).status).toBe(204);
-  } finally {
-    first.kill();
-    await first.stop();
-  }
+  const path = await killedAfter(token, imageId, data, head, "file");
   const tusId = path.split("/").pop()!;
   await fs.promises.appendFile(nodePath.join(fileStoreDir(), ".tus", tusId), data.subarray(head));
   return path;
+}
+
+/** On a new server, HEAD of the upload answers its full offset (and so finishes it). */
+async function headOnNextServer(path: string, token: string, size: number): Promise<void> {
+  const next = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    const r = await fetch(`${next.url}${path}`, {
+      method: "HEAD",
+      headers: { ...TUS, "x-auth-token": token },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("upload-offset")).toBe(String(size));
+  } finally {
+    await next.stop();
+  }
 }
 
 test("kill -9 after the last byte is stored but before the finish: a HEAD finishes the upload", async ({
@@ -506,17 +534,7 @@ test("kill -9 after the last byte is stored but before the finish: a HEAD finish
   const path = await storedButUnfinished(s.token, img.id, data);
   expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
 
-  const second = await startExtraServer({});
-  try {
-    const r = await fetch(`${second.url}${path}`, {
-      method: "HEAD",
-      headers: { ...TUS, "x-auth-token": s.token },
-    });
-    expect(r.status).toBe(200);
-    expect(r.headers.get("upload-offset")).toBe(String(data.length));
-  } finally {
-    await second.stop();
-  }
+  await headOnNextServer(path, s.token, data.length);
   await expectStoredIntact(request, s.token, img.id, data, "file");
   // Finished once: the upload is gone.
   const again = await fetch(`${IRIS_URL}${path}`, {
@@ -524,6 +542,36 @@ test("kill -9 after the last byte is stored but before the finish: a HEAD finish
     headers: { ...TUS, "x-auth-token": s.token },
   });
   expect(again.status).toBe(404);
+});
+
+test("kill -9 after the last part reached S3 but before the multipart upload was completed: a HEAD completes and finishes the upload", async ({
+  request,
+  identity,
+}) => {
+  // On S3 the PATCH that brings the last byte also completes the multipart upload; a crash in
+  // between leaves every byte in parts and no object, while HEAD counts the full offset. The
+  // first server takes the first 8 MiB part and is killed; the last part is then uploaded as the
+  // dead server would have sent it.
+  test.slow();
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(12 * MiB + 3);
+  const path = await killedAfter(s.token, img.id, data, 8 * MiB, "ceph");
+  const key = prefix + path.split("/").pop()!;
+  const open = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
+  const uploadId = open.Uploads?.find((u) => u.Key === key)?.UploadId;
+  expect(uploadId).toBeTruthy();
+  await s3.send(
+    new UploadPartCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: 2,
+      Body: data.subarray(8 * MiB),
+    }),
+  );
+  await headOnNextServer(path, s.token, data.length);
+  await expectStoredIntact(request, s.token, img.id, data, "ceph");
 });
 
 test("kill -9 during a tus upload's finish: the sweep puts the image back to uploading and the next HEAD finishes it", async ({

@@ -425,6 +425,7 @@ export async function finishTusUpload(
       select: { owner: true, diskFormat: true, containerFormat: true },
     });
     (await storageRoom(image.owner ?? row.projectId ?? "")).check(size);
+    await backend.complete(row.key);
     const digests = (await takeDigests(row.key, Number(size))) ?? (await hashStored(backend, row.key));
     const inspected = checkInspection(digests.inspection, image);
     assertHashes(expectedOf(row.metadata), { md5: digests.md5, algo, hash: digests.other ?? digests.md5 });
