@@ -155,7 +155,7 @@ export async function streamWithCrash(
   return r === "broken" ? r : r.status;
 }
 
-export type StreamResult = { status: number; body: string } | "broken";
+export type StreamResult = { status: number; headers: http.IncomingHttpHeaders; body: string } | "broken";
 
 /**
  * Streams `data` to `url` with node:http in `piece`-sized writes, with Content-Length or chunked
@@ -193,7 +193,7 @@ export function sendStream(
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (d: string) => (body += d));
-        res.on("end", () => finish({ status: res.statusCode ?? 0, body }));
+        res.on("end", () => finish({ status: res.statusCode ?? 0, headers: res.headers, body }));
         res.on("error", () => finish("broken"));
       },
     );
