@@ -7,7 +7,7 @@ import { expect, test } from "../fixtures";
 import { createImage, memberSession, put, sha512, streamWithCrash, waitForStatus } from "../support/data";
 import { fileStoreDir, IRIS_URL, stagingDir } from "../support/env";
 import { openMultipartUploads } from "../support/s3";
-import { startExtraServer, type ExtraServer } from "../support/server";
+import { startExtraServer, SWEEP_QUICKLY, type ExtraServer } from "../support/server";
 import { sourceServer } from "../support/source-server";
 
 // Interoperable image import: PUT …/stage, POST …/import (glance-direct, web-download,
@@ -555,6 +555,56 @@ for (const endpoint of ["file", "stage"] as const)
       await second.stop();
     }
   });
+
+test("kill -9 during an import to two stores, after the first: the next start's sweep undoes the first copy too, and the image can be imported again", async ({
+  request,
+  identity,
+}) => {
+  // With all_stores_must_succeed the image becomes active only after the last store; the copy
+  // in the first store is recorded before. An interrupted import must not leave it behind on an
+  // image that has no data (its `stores` would list it, and nothing would remove it).
+  test.slow();
+  const first = await startExtraServer(SWEEP_QUICKLY);
+  let second: ExtraServer | undefined;
+  try {
+    const s = await memberSession(identity, request);
+    const img = await createImage(request, s.token);
+    const data = crypto.randomBytes(64 * MiB + 3);
+    const staged = await request.put(`${first.url}/image/v2/images/${img.id}/stage`, {
+      headers: { ...s.h, "content-type": "application/octet-stream" },
+      data,
+    });
+    expect(staged.status()).toBe(204);
+    const body = { method: { name: "glance-direct" }, stores: ["file", "ceph"] };
+    expect((await importImage(request, first.url, s.token, img.id, body)).status()).toBe(202);
+    // The file store is done, ceph is being written.
+    await expect
+      .poll(async () => (await imageOf(request, s.token, img.id)).os_glance_importing_to_stores, {
+        intervals: [20],
+      })
+      .toBe("ceph");
+    first.kill();
+    await first.stop();
+    expect((await imageOf(request, s.token, img.id)).stores).toBe("file");
+
+    second = await startExtraServer(SWEEP_QUICKLY);
+    expect((await lastTask(request, s.token, img.id, "failure")).message).toContain("interrupted");
+    const got = await imageOf(request, s.token, img.id);
+    expect(got.status).toBe("uploading");
+    expect(got.stores).toBeUndefined();
+    expect(fs.existsSync(path.join(fileStoreDir(), img.id))).toBe(false);
+    expect((await importImage(request, second.url, s.token, img.id, body)).status()).toBe(202);
+    await lastTask(request, s.token, img.id, "success");
+    const done = await imageOf(request, s.token, img.id);
+    expect(done).toMatchObject({ status: "active", size: data.length, os_hash_value: sha512(data) });
+    expect(done.stores.split(",").sort()).toEqual(["ceph", "file"]);
+    const dl = await request.get(`/image/v2/images/${img.id}/file`, { headers: s.h });
+    expect(sha512(await dl.body())).toBe(sha512(data));
+  } finally {
+    first.kill();
+    await second?.stop();
+  }
+});
 
 test("a staging area that fails (before the first byte or mid-stream) is 503 without its path, fails a web-download's task, and the image can be staged again", async ({
   request,

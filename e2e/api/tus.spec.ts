@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import nodePath from "node:path";
 import * as tus from "tus-js-client";
+import { ListMultipartUploadsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import { expect, test } from "../fixtures";
 import {
   createImage,
@@ -14,12 +15,15 @@ import {
 } from "../support/data";
 import { fileStoreDir, IRIS_URL } from "../support/env";
 import { DiskImages, read } from "../support/disk-images";
-import { startExtraServer } from "../support/server";
+import { added, storedData } from "../support/leftovers";
+import { bucket, prefix, s3 } from "../support/s3";
+import { startExtraServer, SWEEP_QUICKLY } from "../support/server";
 
 // Resumable uploads (tus 1.0) bound to an image: /v2/images/{id}/uploads and the upload URLs
 // beneath it. Run on both stores (the runner's default store differs per database; X-Image-Meta-Store
 // picks the other).
 
+const DEFAULT_STORE = process.env.IRIS_DEFAULT_STORE ?? "file";
 const TUS = { "tus-resumable": "1.0.0" };
 const MiB = 1024 * 1024;
 
@@ -464,47 +468,73 @@ test("kill -9 of the server mid-upload: the upload resumes on the next server, b
   }
 });
 
-test("kill -9 after the last byte is stored but before the finish: a HEAD finishes the upload", async ({
-  request,
-  identity,
-}) => {
-  // The state such a crash leaves: every byte in the store, the image still uploading. The first
-  // server takes all but the last MiB; it is killed; the last MiB is then added to the upload's
-  // file as the dead server would have written it. The next server must finish on HEAD (hashing
-  // the stored data, as no state survived), not leave the upload stuck at its full offset.
-  test.slow();
-  const first = await startExtraServer({});
-  const s = await memberSession(identity, request);
-  const img = await createImage(request, s.token);
-  const data = crypto.randomBytes(3 * MiB + 777);
-  const head = data.length - MiB;
-  let path = "";
+/** A server takes `data` up to `upTo` for a tus upload in `store` and is killed; returns the upload's path. */
+async function killedAfter(
+  token: string,
+  imageId: string,
+  data: Buffer,
+  upTo: number,
+  store: string,
+): Promise<string> {
+  const first = await startExtraServer(SWEEP_QUICKLY);
   try {
-    const created = await createUpload(first.url, s.token, img.id, data.length, {
-      "x-image-meta-store": "file",
+    const created = await createUpload(first.url, token, imageId, data.length, {
+      "x-image-meta-store": store,
     });
     expect(created.status).toBe(201);
-    path = new URL(created.headers.get("location")!).pathname;
-    expect((await patch(`${first.url}${path}`, s.token, 0, data.subarray(0, head))).status).toBe(204);
+    const path = new URL(created.headers.get("location")!).pathname;
+    expect((await patch(`${first.url}${path}`, token, 0, data.subarray(0, upTo))).status).toBe(204);
+    return path;
   } finally {
     first.kill();
     await first.stop();
   }
+}
+
+/**
+ * The state a kill just after the last byte was stored leaves (in store "file"): every byte in
+ * the upload's file, the upload not finished. A server takes all but the last MiB and is killed;
+ * the last MiB is then added to the upload's file as the dead server would have written it.
+ * Returns the upload's path.
+ */
+async function storedButUnfinished(token: string, imageId: string, data: Buffer): Promise<string> {
+  const head = data.length - MiB;
+  const path = await killedAfter(token, imageId, data, head, "file");
   const tusId = path.split("/").pop()!;
   await fs.promises.appendFile(nodePath.join(fileStoreDir(), ".tus", tusId), data.subarray(head));
-  expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+  return path;
+}
 
-  const second = await startExtraServer({});
+/** On a new server, HEAD of the upload answers its full offset (and so finishes it). */
+async function headOnNextServer(path: string, token: string, size: number): Promise<void> {
+  const next = await startExtraServer(SWEEP_QUICKLY);
   try {
-    const r = await fetch(`${second.url}${path}`, {
+    const r = await fetch(`${next.url}${path}`, {
       method: "HEAD",
-      headers: { ...TUS, "x-auth-token": s.token },
+      headers: { ...TUS, "x-auth-token": token },
     });
     expect(r.status).toBe(200);
-    expect(r.headers.get("upload-offset")).toBe(String(data.length));
+    expect(r.headers.get("upload-offset")).toBe(String(size));
   } finally {
-    await second.stop();
+    await next.stop();
   }
+}
+
+test("kill -9 after the last byte is stored but before the finish: a HEAD finishes the upload", async ({
+  request,
+  identity,
+}) => {
+  // The state such a crash leaves: every byte in the store, the image still uploading. The next
+  // server must finish on HEAD (hashing the stored data, as no state survived), not leave the
+  // upload stuck at its full offset.
+  test.slow();
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(3 * MiB + 777);
+  const path = await storedButUnfinished(s.token, img.id, data);
+  expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+
+  await headOnNextServer(path, s.token, data.length);
   await expectStoredIntact(request, s.token, img.id, data, "file");
   // Finished once: the upload is gone.
   const again = await fetch(`${IRIS_URL}${path}`, {
@@ -512,6 +542,156 @@ test("kill -9 after the last byte is stored but before the finish: a HEAD finish
     headers: { ...TUS, "x-auth-token": s.token },
   });
   expect(again.status).toBe(404);
+});
+
+test("kill -9 after the last part reached S3 but before the multipart upload was completed: a HEAD completes and finishes the upload", async ({
+  request,
+  identity,
+}) => {
+  // On S3 the PATCH that brings the last byte also completes the multipart upload; a crash in
+  // between leaves every byte in parts and no object, while HEAD counts the full offset. The
+  // first server takes the first 8 MiB part and is killed; the last part is then uploaded as the
+  // dead server would have sent it.
+  test.slow();
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(12 * MiB + 3);
+  const path = await killedAfter(s.token, img.id, data, 8 * MiB, "ceph");
+  const key = prefix + path.split("/").pop()!;
+  const open = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
+  const uploadId = open.Uploads?.find((u) => u.Key === key)?.UploadId;
+  expect(uploadId).toBeTruthy();
+  await s3.send(
+    new UploadPartCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: 2,
+      Body: data.subarray(8 * MiB),
+    }),
+  );
+  await headOnNextServer(path, s.token, data.length);
+  await expectStoredIntact(request, s.token, img.id, data, "ceph");
+});
+
+test("kill -9 during a tus upload's finish: the sweep puts the image back to uploading and the next HEAD finishes it", async ({
+  request,
+  identity,
+}) => {
+  // The finish (all bytes stored; the image `saving` while the data is hashed, moved into place
+  // and recorded) dies before the data moved. The upload still holds every byte, so the image
+  // must not go back to `queued`, which would strand the upload. After a restart the finish
+  // reads the stored data once to hash it: a large upload gives the time to kill it.
+  test.slow();
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(96 * MiB + 5);
+  const path = await storedButUnfinished(s.token, img.id, data);
+  const second = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    const finishing = fetch(`${second.url}${path}`, {
+      method: "HEAD",
+      headers: { ...TUS, "x-auth-token": s.token },
+    });
+    finishing.catch(() => undefined);
+    await expect
+      .poll(async () => (await imageOf(request, s.token, img.id)).status, { intervals: [20] })
+      .toBe("saving");
+  } finally {
+    second.kill();
+    await second.stop();
+  }
+  const third = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    await waitForStatus(request, s.token, img.id, "uploading");
+    const r = await fetch(`${third.url}${path}`, {
+      method: "HEAD",
+      headers: { ...TUS, "x-auth-token": s.token },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("upload-offset")).toBe(String(data.length));
+    await expectStoredIntact(request, s.token, img.id, data, "file");
+  } finally {
+    await third.stop();
+  }
+});
+
+test("kill -9 during a tus creation, before its answer: the sweep puts the image back to queued and removes the upload", async ({
+  request,
+  identity,
+}) => {
+  // No client knows the URL of an upload whose creation never answered: it must not hold the
+  // image until it expires. Creation-with-upload makes the creation long enough to be killed
+  // in: the server records the upload, then dies while the POST's body streams in.
+  test.slow();
+  const before = await storedData();
+  const first = await startExtraServer(SWEEP_QUICKLY);
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(16 * MiB);
+  const answer = await streamWithCrash(
+    uploadsUrl(first.url, img.id),
+    "POST",
+    {
+      ...TUS,
+      "x-auth-token": s.token,
+      "upload-length": String(data.length),
+      "content-type": "application/offset+octet-stream",
+    },
+    data,
+    6 * MiB,
+    async () => {
+      await expect.poll(async () => (await imageOf(request, s.token, img.id)).status).toBe("uploading");
+      first.kill();
+    },
+  );
+  await first.stop();
+  expect(answer).toBe("broken");
+  expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+  const second = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    await waitForStatus(request, s.token, img.id, "queued");
+    // Nothing of the upload is left in the store (the file in .tus/, or the multipart upload and
+    // its .info object).
+    await expect.poll(async () => added(before, await storedData()), { timeout: 15_000 }).toEqual([]);
+    // and the image takes a new upload
+    await tusUpload(second.url, s.token, img.id, data);
+    await expectStoredIntact(request, s.token, img.id, data, DEFAULT_STORE);
+  } finally {
+    await second.stop();
+  }
+});
+
+test("kill -9 right after a tus creation answered: the upload outlives the sweep and resumes", async ({
+  request,
+  identity,
+}) => {
+  // The other side of the test above: a client that has its 201 may come back later.
+  test.slow();
+  const first = await startExtraServer(SWEEP_QUICKLY);
+  const s = await memberSession(identity, request);
+  const img = await createImage(request, s.token);
+  const data = crypto.randomBytes(3 * MiB + 5);
+  let path = "";
+  try {
+    const created = await createUpload(first.url, s.token, img.id, data.length);
+    expect(created.status).toBe(201);
+    path = new URL(created.headers.get("location")!).pathname;
+  } finally {
+    first.kill();
+    await first.stop();
+  }
+  const second = await startExtraServer(SWEEP_QUICKLY);
+  try {
+    // Longer than the stale time, with a sweep every second.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect((await imageOf(request, s.token, img.id)).status).toBe("uploading");
+    expect(await offsetOf(`${second.url}${path}`, s.token)).toBe(0);
+    await tusUpload(second.url, s.token, img.id, data, { uploadUrl: `${second.url}${path}` });
+    await expectStoredIntact(request, s.token, img.id, data, DEFAULT_STORE);
+  } finally {
+    await second.stop();
+  }
 });
 
 test("expiry: an abandoned upload is removed and its image is queued again", async ({

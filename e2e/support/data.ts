@@ -141,7 +141,7 @@ export async function waitForStatus(request: APIRequestContext, token: string, i
  * `then()` — which kills the server in the crash tests — and goes on until the connection
  * breaks or the server answers. Node's fetch can hang when a server dies mid-body; this cannot.
  */
-export function streamWithCrash(
+export async function streamWithCrash(
   url: string,
   method: string,
   headers: Record<string, string>,
@@ -149,10 +149,33 @@ export function streamWithCrash(
   at: number,
   then: () => Promise<void>,
 ): Promise<number | "broken"> {
+  const r = await sendStream(url, method, headers, data, {
+    before: (sent) => (sent === at ? then() : undefined),
+  }).done;
+  return r === "broken" ? r : r.status;
+}
+
+export type StreamResult = { status: number; headers: http.IncomingHttpHeaders; body: string } | "broken";
+
+/**
+ * Streams `data` to `url` with node:http in `piece`-sized writes, with Content-Length or chunked
+ * (`chunked: true`), awaiting `before(sent)` before each write (to pace it, or to kill the
+ * server). `sent()` tells how many bytes have gone out; `done` is the answer, or "broken" when
+ * the connection breaks (a killed server).
+ */
+export function sendStream(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  data: Buffer,
+  opts: { chunked?: boolean; piece?: number; before?: (sent: number) => Promise<void> | void } = {},
+): { sent(): number; done: Promise<StreamResult> } {
   const u = new URL(url);
-  return new Promise((resolve) => {
+  const piece = opts.piece ?? 256 * 1024;
+  let sent = 0;
+  const done = new Promise<StreamResult>((resolve) => {
     let settled = false;
-    const done = (v: number | "broken") => {
+    const finish = (v: StreamResult) => {
       if (!settled) {
         settled = true;
         resolve(v);
@@ -164,22 +187,25 @@ export function streamWithCrash(
         port: u.port,
         path: u.pathname,
         method,
-        headers: { ...headers, "content-length": String(data.length) },
+        headers: opts.chunked ? headers : { ...headers, "content-length": String(data.length) },
       },
       (res) => {
-        res.resume();
-        res.on("end", () => done(res.statusCode ?? 0));
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (body += d));
+        res.on("end", () => finish({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on("error", () => finish("broken"));
       },
     );
-    req.on("error", () => done("broken"));
-    req.on("close", () => setTimeout(() => done("broken"), 100));
+    req.on("error", () => finish("broken"));
+    req.on("close", () => setTimeout(() => finish("broken"), 100));
     void (async () => {
-      for (let sent = 0; sent < data.length && !settled;) {
-        const piece = data.subarray(sent, sent + 256 * 1024);
-        sent += piece.length;
-        const ok = req.write(piece);
-        if (sent === at) await then();
-        if (!ok)
+      while (sent < data.length && !settled && !req.destroyed) {
+        await opts.before?.(sent);
+        if (settled || req.destroyed) break;
+        const chunk = data.subarray(sent, sent + piece);
+        sent += chunk.length;
+        if (!req.write(chunk))
           await new Promise<void>((r) => {
             const go = () => {
               req.off("drain", go);
@@ -190,7 +216,8 @@ export function streamWithCrash(
             req.on("close", go);
           });
       }
-      if (!settled) req.end();
-    })().catch(() => done("broken"));
+      if (!settled && !req.destroyed) req.end();
+    })().catch(() => finish("broken"));
   });
+  return { sent: () => sent, done };
 }

@@ -17,6 +17,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Settings for a server whose crash sweep acts within seconds: 3 s stale time, a sweep a second. */
+export const SWEEP_QUICKLY = { IRIS_UPLOAD_STALE_SECONDS: "3", IRIS_SWEEP_INTERVAL_SECONDS: "1" };
+
 export interface ExtraServer {
   url: string;
   stop(): Promise<void>;

@@ -17,7 +17,7 @@ import {
   storageRoom,
 } from "./data-rules";
 import { recordImageData } from "./data-record";
-import { heartbeat } from "./sweep";
+import { heartbeat } from "./heartbeat";
 
 // PUT /v2/images/{id}/file: stream the body to the store while counting it and hashing it
 // (MD5 checksum and os_hash_value on worker threads) and inspecting its format, enforce quotas as

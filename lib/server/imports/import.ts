@@ -21,7 +21,8 @@ import {
 } from "../images/data-checks";
 import { storageRoom } from "../images/data-rules";
 import { activateImage, recordLocation } from "../images/data-record";
-import { heartbeat } from "../images/sweep";
+import { deleteLocation } from "../images/data-removal";
+import { heartbeat } from "../images/heartbeat";
 import { FetchRefused, precheck, safeFetch } from "../outbound/safe-fetch";
 import { ConversionRefused, convertStaged, type Conversion } from "./convert";
 import { stagedInspection, stagingStore, STAGING_STORE, type StagedInspection } from "./staging";
@@ -544,10 +545,15 @@ export async function sweepInterruptedImports(staleMs: number): Promise<number> 
         method === "glance-direct" &&
         (await db.upload.findFirst({ where: { imageId: t.imageId, kind: "stage" } }));
       if (!staged) await dropStaged(t.imageId);
-      await db.image.updateMany({
+      const back = await db.image.updateMany({
         where: { id: t.imageId, status: { in: ["importing", "uploading"] } },
         data: staged ? { status: "uploading" } : { status: "queued", size: null },
       });
+      // What the import had copied and recorded before it stopped goes with it, as when an
+      // import fails (the image had no data before).
+      if (back.count)
+        for (const loc of await db.imageLocation.findMany({ where: { imageId: t.imageId } }))
+          await deleteLocation(loc);
     }
   }
   return stale.length;

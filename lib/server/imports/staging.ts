@@ -19,7 +19,7 @@ import {
   type Inspected,
 } from "../images/data-checks";
 import { assertOctetStream, assertReadyForData, dataFailure, storageRoom } from "../images/data-rules";
-import { heartbeat } from "../images/sweep";
+import { heartbeat } from "../images/heartbeat";
 
 // PUT /v2/images/{id}/stage: data for a later glance-direct import waits in the staging store
 // (Glance's os_glance_staging_store), and the image is `uploading` meanwhile.
@@ -168,4 +168,45 @@ export async function stageImageData(
   } finally {
     stopHeartbeat();
   }
+}
+
+/** What an image may be while its staged data waits for (or feeds) its import. */
+const STAGED_STATUSES = ["uploading", "importing"];
+
+/** The image ids among `ids` whose staged data is still waiting for, or feeding, an import. */
+export async function stagedNeeded(ids: string[]): Promise<Set<string>> {
+  const rows = await db.upload.findMany({
+    where: {
+      kind: "stage",
+      imageId: { in: ids },
+      image: { status: { in: STAGED_STATUSES }, deleted: false },
+    },
+    select: { imageId: true },
+  });
+  return new Set(rows.map((r) => r.imageId));
+}
+
+/**
+ * Staged uploads of images that no longer need them — active (a crash between the import and
+ * its clean-up), queued again, deleted — unless a write to the image is in progress (`busy`):
+ * their data and their record go. Returns how many.
+ */
+export async function sweepUnneededStaged(busy: Set<string>): Promise<number> {
+  const rows = await db.upload.findMany({
+    where: {
+      kind: "stage",
+      OR: [{ image: { status: { notIn: STAGED_STATUSES } } }, { image: { deleted: true } }],
+    },
+    select: { id: true, imageId: true, key: true },
+  });
+  let dropped = 0;
+  for (const row of rows) {
+    if (busy.has(row.imageId)) continue;
+    await stagingStore()
+      .delete(row.key)
+      .catch(() => undefined);
+    await db.upload.deleteMany({ where: { id: row.id, kind: "stage" } });
+    dropped++;
+  }
+  return dropped;
 }

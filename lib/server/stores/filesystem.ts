@@ -93,8 +93,13 @@ export class FilesystemStore implements ImageStore {
     await fsp.access(this.directory, fs.constants.W_OK);
   }
 
-  /** Temporary files left by writes that never finished (a crash): removed at start. */
-  async sweepPartials(olderThanMs = 0): Promise<number> {
+  /**
+   * Temporary files left by writes that never finished (a crash), untouched for olderThanMs:
+   * removed, unless `busy` says the write they belong to may still run (it gets the part of the
+   * name after `.partial-`, which starts with the key). Also the `.orphan-` files of a removal
+   * that sweepFiles could not finish.
+   */
+  async sweepPartials(olderThanMs = 0, busy: (name: string) => boolean = () => false): Promise<number> {
     let removed = 0;
     let entries: string[] = [];
     try {
@@ -103,7 +108,9 @@ export class FilesystemStore implements ImageStore {
       return 0;
     }
     for (const e of entries) {
-      if (!e.startsWith(".partial-")) continue;
+      const partial = e.startsWith(".partial-");
+      if (!partial && !e.startsWith(".orphan-")) continue;
+      if (partial && busy(e.slice(".partial-".length))) continue;
       const p = path.join(this.directory, e);
       const st = await fsp.stat(p).catch(() => null);
       if (st && Date.now() - st.mtimeMs >= olderThanMs) {
@@ -113,4 +120,70 @@ export class FilesystemStore implements ImageStore {
     }
     return removed;
   }
+
+  /**
+   * Orphans among the files of the folder (or of its subfolder `sub`): every file `want` names
+   * (a name Iris gives data) that has not changed for olderThanMs and that `keep` does not claim
+   * is removed. `keep` gets names a page at a time and returns those still needed. A file that a
+   * write renames into place while this runs is never removed (see removeIfSame). Returns how
+   * many files went and how many were too recent to judge yet.
+   */
+  async sweepFiles(opts: {
+    olderThanMs: number;
+    want: (name: string) => boolean;
+    keep: (names: string[]) => Promise<Set<string>>;
+    sub?: string;
+  }): Promise<{ removed: number; deferred: number }> {
+    const dir = opts.sub ? path.join(this.directory, opts.sub) : this.directory;
+    let names: string[];
+    try {
+      names = (await fsp.readdir(dir, { withFileTypes: true }))
+        .filter((e) => e.isFile() && opts.want(e.name))
+        .map((e) => e.name);
+    } catch {
+      return { removed: 0, deferred: 0 };
+    }
+    let removed = 0;
+    let deferred = 0;
+    for (let i = 0; i < names.length; i += 500) {
+      const page = names.slice(i, i + 500);
+      const kept = await opts.keep(page);
+      for (const name of page) {
+        if (kept.has(name)) continue;
+        const st = await fsp.stat(path.join(dir, name)).catch(() => null);
+        if (!st?.isFile()) continue;
+        // ctime too: a rename into place (a write's commit) changes it, not the mtime.
+        if (Date.now() - Math.max(st.mtimeMs, st.ctimeMs) < opts.olderThanMs) deferred++;
+        else if (await removeIfSame(path.join(dir, name), this.directory, st.ino)) removed++;
+      }
+    }
+    return { removed, deferred };
+  }
+}
+
+/**
+ * Removes the file `from` if it is still the file `ino` that was judged an orphan. A write that
+ * commits renames its new file over the name; if it did so after the judgement, the rename here
+ * moves that new file aside instead, which the inode shows: it is put back (unless a newer one is
+ * there already) and nothing is lost. The file is set aside in `asideDir` (the store's folder,
+ * where sweepPartials finds what a crash right here would leave).
+ */
+async function removeIfSame(from: string, asideDir: string, ino: number): Promise<boolean> {
+  const aside = path.join(
+    asideDir,
+    `.orphan-${path.basename(from)}-${crypto.randomBytes(6).toString("hex")}`,
+  );
+  try {
+    await fsp.rename(from, aside);
+  } catch {
+    return false; // gone meanwhile
+  }
+  const st = await fsp.stat(aside).catch(() => null);
+  if (st && st.ino !== ino) {
+    await fsp.link(aside, from).catch(() => undefined); // EEXIST: an even newer file is in place
+    await fsp.rm(aside, { force: true });
+    return false;
+  }
+  await fsp.rm(aside, { force: true });
+  return true;
 }

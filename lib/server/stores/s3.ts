@@ -9,6 +9,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -207,6 +208,60 @@ export class S3Store implements ImageStore {
       uploadIdMarker = page.NextUploadIdMarker;
     }
     return aborted;
+  }
+
+  /**
+   * Orphans among the objects under the prefix: every object whose key (without the prefix)
+   * `want` names, last written more than olderThanMs ago, that `keep` does not claim is deleted.
+   * `keep` gets keys a page at a time and returns those still needed. Just before the delete, a
+   * HEAD must show the object as listed (same ETag and time, to the second): one that a write
+   * has replaced since the listing stays. Returns how many objects went and how many were too recent to judge yet.
+   */
+  async sweepObjects(opts: {
+    olderThanMs: number;
+    want: (key: string) => boolean;
+    keep: (keys: string[]) => Promise<Set<string>>;
+  }): Promise<{ removed: number; deferred: number }> {
+    let removed = 0;
+    let deferred = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: this.prefix || undefined,
+          ContinuationToken: token,
+        }),
+      );
+      const listed = (page.Contents ?? [])
+        .filter((o) => o.Key && o.LastModified)
+        .map((o) => ({ key: o.Key!.slice(this.prefix.length), etag: o.ETag, at: o.LastModified! }))
+        .filter((o) => opts.want(o.key));
+      const kept = listed.length ? await opts.keep(listed.map((o) => o.key)) : new Set<string>();
+      for (const o of listed) {
+        if (kept.has(o.key)) continue;
+        if (Date.now() - o.at.getTime() < opts.olderThanMs) {
+          deferred++;
+          continue;
+        }
+        try {
+          const now = await this.client.send(
+            new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + o.key }),
+          );
+          // HEAD gives the time in whole seconds (RGW rounds it); a write since the listing would
+          // be at least olderThanMs younger.
+          const drift = Math.abs((now.LastModified?.getTime() ?? 0) - o.at.getTime());
+          if (now.ETag !== o.etag || drift > Math.min(1000, opts.olderThanMs / 2)) continue;
+        } catch (e) {
+          if (isNotFound(e)) continue;
+          throw e;
+        }
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + o.key }));
+        removed++;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return { removed, deferred };
   }
 }
 

@@ -23,6 +23,13 @@ import type { ImageStore } from "../stores/types";
 // and the finish reads the data once to hash and inspect it.
 
 export const TUS_ID = /^tus-[0-9a-f]{32}$/;
+/**
+ * The names a tus upload's data has in a store (group 1: the upload's id): the data itself, the
+ * file store's `.json` beside it, the S3 store's `.info` object and `.part` (an incomplete part).
+ */
+export const TUS_FILE = /^(tus-[0-9a-f]{32})(?:\.json|\.info|\.part)?$/;
+/** The subfolder of a filesystem store where tus uploads grow. */
+export const TUS_DIR = ".tus";
 
 interface HashState {
   /** Bytes hashed so far (submitted to the hash workers). */
@@ -279,6 +286,28 @@ class HashingS3Store extends TusS3Store {
     await super.remove(id);
   }
 
+  /**
+   * Completes the multipart upload of an upload that has every byte in its parts. tus completes
+   * it in the PATCH that brings the last byte; a crash between that part and the completion
+   * leaves the parts without the object, while HEAD shows the full offset.
+   */
+  async completeIfWhole(id: string): Promise<void> {
+    const metadata = await this.getMetadata(id);
+    let parts: Part[];
+    try {
+      parts = await this.retrieveParts(id);
+    } catch (e) {
+      const name = (e as { name?: string } | null)?.name;
+      if (name === "NoSuchUpload" || name === "NoSuchKey") return; // completed already
+      throw e;
+    }
+    const stored = parts.reduce((n, part) => n + (part.Size ?? 0), 0);
+    if (parts.length > 0 && stored === metadata.file.size) {
+      await this.finishMultipartUpload(metadata, parts);
+      await this.clearCache(id);
+    }
+  }
+
   /** Part buffers whose upload is answered, filled again by any upload to this store. */
   private readonly spare = new BufferPool(2 * S3_PARTS_IN_FLIGHT);
 
@@ -364,6 +393,8 @@ class HashingS3Store extends TusS3Store {
 export interface TusBackend {
   store: ImageStore;
   datastore: DataStore;
+  /** Makes sure a finished upload's data is whole in the store (see completeIfWhole). */
+  complete(id: string): Promise<void>;
   /** Makes the finished upload the image's data under `key`; returns the location key. */
   adopt(id: string, imageId: string): Promise<string>;
   /** Reads a finished upload (to hash it after a restart). */
@@ -376,12 +407,14 @@ function expirationMs(): number {
 }
 
 function fileBackend(store: FilesystemStore): TusBackend {
-  const directory = path.join(store.directory, ".tus");
+  const directory = path.join(store.directory, TUS_DIR);
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   const datastore = new HashingFileStore({ directory, expirationPeriodInMilliseconds: expirationMs() });
   return {
     store,
     datastore,
+    // Each PATCH writes straight into the file: what HEAD counts is there.
+    complete: async () => undefined,
     async adopt(id, imageId) {
       const from = path.join(directory, id);
       const fh = await fs.promises.open(from, "r+");
@@ -416,6 +449,7 @@ function s3Backend(store: S3Store): TusBackend {
   return {
     store,
     datastore,
+    complete: (id) => datastore.completeIfWhole(id),
     async adopt(id) {
       await store.delete(`${local(id)}.info`).catch(() => undefined);
       return local(id);

@@ -22,6 +22,7 @@ import {
   type ExpectedHashes,
 } from "../images/data-checks";
 import type { InspectionReport } from "../inspect/inspector";
+import { heartbeat } from "../images/heartbeat";
 import { findTusUpload } from "./tus-lookup";
 import { forgetDigests, newTusId, takeDigests, tusBackend, urlId, type TusBackend } from "./tus-stores";
 
@@ -98,6 +99,9 @@ function tusServer(backend: TusBackend): Server {
             userId,
             projectId,
             ...(hasExpected(expected) ? { metadata: JSON.stringify({ expected }) } : {}),
+            // Until the 201 is on its way (createTusUpload): if the server dies before, nobody
+            // knows this upload's URL and the sweep releases it.
+            creating: true,
             expiresAt: new Date(Date.now() + env().IRIS_TUS_EXPIRATION_HOURS * 3600_000),
           },
         });
@@ -200,6 +204,12 @@ export async function createTusUpload(
   if (claimed.count === 0)
     throw conflict("Image status transition to uploading is not allowed: another upload is in progress.");
   const backend = tusBackend(store);
+  const creating = { imageId: image.id, kind: "tus", creating: true };
+  // A creation that carries data (creation-with-upload) may take long: it shows the sweep it
+  // is alive, as a PUT does.
+  const stopHeartbeat = heartbeat(() =>
+    db.upload.updateMany({ where: creating, data: { updatedAt: new Date() } }),
+  );
   let res: Response;
   try {
     res = await handle(tusServer(backend), req, {
@@ -211,8 +221,12 @@ export async function createTusUpload(
     });
   } catch (e) {
     res = new Response(String(e), { status: 500 });
+  } finally {
+    stopHeartbeat();
   }
   if (res.status !== 201) {
+    for (const row of await db.upload.findMany({ where: { imageId: image.id, kind: "tus" } }))
+      await backend.remove(row.key).catch(() => undefined);
     await db.upload.deleteMany({ where: { imageId: image.id, kind: "tus" } });
     await db.image.updateMany({ where: { id: image.id, status: "uploading" }, data: { status: "queued" } });
     if (res.status >= 500) {
@@ -235,6 +249,12 @@ export async function createTusUpload(
   const row = await db.upload.findFirst({ where: { imageId: image.id, kind: "tus" } });
   if (row && res.headers.get("upload-offset") === length.toString())
     return finishedResponse(ctx, res, row.id, image.id, backend);
+  // The last step before the answer: from here on a client may hold the URL, and the upload is
+  // kept until it expires. (A crash between this and the 201 reaching the client leaves an
+  // upload nobody knows, held like any abandoned upload until it expires: the safe side.) A
+  // client that went away during the creation cannot get the answer: its upload stays
+  // `creating`, and the sweep releases it.
+  if (!req.signal.aborted) await db.upload.updateMany({ where: creating, data: { creating: false } });
   return withTusHeaders(res);
 }
 
@@ -396,12 +416,18 @@ export async function finishTusUpload(
   }
   const size = row.size;
   const algo = env().IRIS_HASHING_ALGORITHM;
+  // Hashing the stored data (after a restart) takes a while for a large upload: the sweep must
+  // not take the image back meanwhile.
+  const stopHeartbeat = heartbeat(() =>
+    db.image.updateMany({ where: { id: imageId, status: "saving" }, data: { updatedAt: new Date() } }),
+  );
   try {
     const image = await db.image.findUniqueOrThrow({
       where: { id: imageId },
       select: { owner: true, diskFormat: true, containerFormat: true },
     });
     (await storageRoom(image.owner ?? row.projectId ?? "")).check(size);
+    await backend.complete(row.key);
     const digests = (await takeDigests(row.key, Number(size))) ?? (await hashStored(backend, row.key));
     const inspected = checkInspection(digests.inspection, image);
     assertHashes(expectedOf(row.metadata), { md5: digests.md5, algo, hash: digests.other ?? digests.md5 });
@@ -442,19 +468,62 @@ export async function finishTusUpload(
     if (e instanceof AppError) throw e;
     log.error("tus upload could not finish", { imageId, error: String(e) });
     throw new AppError("internal", "The upload could not be finished; the image is queued again.");
+  } finally {
+    stopHeartbeat();
   }
+}
+
+/** Removes an upload's data and its record; the image is queued again if no upload is left. */
+async function dropUpload(row: { id: string; key: string; imageId: string; store: string }): Promise<void> {
+  const store = findStore(row.store);
+  if (store)
+    await tusBackend(store)
+      .remove(row.key)
+      .catch(() => undefined);
+  await releaseUpload(row);
 }
 
 /** Expired tus uploads: their data goes and their image is queued again. */
 export async function sweepExpiredUploads(now = new Date()): Promise<number> {
   const expired = await db.upload.findMany({ where: { kind: "tus", expiresAt: { lt: now } } });
-  for (const row of expired) {
-    const store = findStore(row.store);
-    if (store)
-      await tusBackend(store)
-        .remove(row.key)
-        .catch(() => undefined);
-    await releaseUpload(row);
-  }
+  for (const row of expired) await dropUpload(row);
   return expired.length;
+}
+
+/**
+ * Uploads whose creation stopped before it answered (a crash: no heartbeat since `cutoff`): no
+ * client knows their URL, so they go and their image is queued again.
+ */
+export async function sweepUnansweredUploads(cutoff: Date): Promise<number> {
+  const lost = await db.upload.findMany({
+    where: { kind: "tus", creating: true, updatedAt: { lt: cutoff } },
+  });
+  for (const row of lost) await dropUpload(row);
+  return lost.length;
+}
+
+/**
+ * An image left `saving` by a tus upload whose finish was interrupted: can that upload still be
+ * finished? True when it holds every byte in its tus store (the next HEAD finishes it); false
+ * when the finish had moved the data into place already, or it is gone.
+ */
+export async function interruptedFinishResumable(imageId: string): Promise<boolean> {
+  for (const row of await db.upload.findMany({ where: { imageId, kind: "tus" } })) {
+    const store = findStore(row.store);
+    if (!store || row.size === null) continue;
+    try {
+      const upload = await tusBackend(store).datastore.getUpload(row.key);
+      if (upload.offset === Number(row.size)) return true;
+    } catch {
+      // not in the tus store any more (moved into place, or lost)
+    }
+  }
+  return false;
+}
+
+/** Removes every tus upload of an image, with its data. */
+export async function dropTusUploads(imageId: string): Promise<number> {
+  const rows = await db.upload.findMany({ where: { imageId, kind: "tus" } });
+  for (const row of rows) await dropUpload(row);
+  return rows.length;
 }
